@@ -1,0 +1,134 @@
+package dev.rill.internal;
+
+import dev.rill.Metadata;
+import dev.rill.Status;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
+
+/**
+ * Status on the wire: trailers ({@code grpc-status}, percent-encoded {@code grpc-message}) and the
+ * mappings from HTTP status and RST_STREAM codes (http-grpc-status-mapping.md, PROTOCOL-HTTP2.md).
+ */
+public final class StatusCodec {
+  private static final AsciiString[] CODE_VALUES = new AsciiString[17];
+
+  static {
+    for (int i = 0; i < CODE_VALUES.length; i++) {
+      CODE_VALUES[i] = AsciiString.cached(Integer.toString(i));
+    }
+  }
+
+  private StatusCodec() {}
+
+  /**
+   * The trailer block for {@code status} and {@code trailers}. With {@code trailersOnly} it also
+   * carries {@code :status} and {@code content-type}, as the only header block of the response.
+   */
+  public static Http2Headers encodeTrailers(Status status, Metadata trailers, boolean trailersOnly) {
+    Http2Headers headers = new DefaultHttp2Headers(false, 4 + trailers.size());
+    if (trailersOnly) {
+      headers.status(GrpcHeaders.STATUS_200);
+      headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
+    }
+    headers.add(GrpcHeaders.GRPC_STATUS, CODE_VALUES[status.code().value()]);
+    if (status.description() != null) {
+      headers.add(GrpcHeaders.GRPC_MESSAGE, new AsciiString(PercentCodec.encode(status.description())));
+    }
+    MetadataCodec.appendTo(trailers, headers);
+    return headers;
+  }
+
+  /**
+   * The status of a response from its trailer block (or Trailers-Only block). Without
+   * {@code grpc-status}, a non-200 {@code :status} maps as HTTP does; otherwise the call fails
+   * UNKNOWN: a missing status is never taken for OK.
+   */
+  public static Status decodeStatus(Http2Headers trailers) {
+    CharSequence code = trailers.get(GrpcHeaders.GRPC_STATUS);
+    if (code == null) {
+      CharSequence http = trailers.status();
+      if (http != null && !AsciiString.contentEquals(http, GrpcHeaders.STATUS_200)) {
+        return fromHttpStatus(http);
+      }
+      return Status.UNKNOWN.withDescription("missing grpc-status in response trailers");
+    }
+    Status status = parseCode(code);
+    CharSequence message = trailers.get(GrpcHeaders.GRPC_MESSAGE);
+    return message == null ? status : status.withDescription(PercentCodec.decode(message));
+  }
+
+  private static Status parseCode(CharSequence code) {
+    if (code.length() == 1 && code.charAt(0) >= '0' && code.charAt(0) <= '9') {
+      return Status.fromCodeValue(code.charAt(0) - '0');
+    }
+    try {
+      return Status.fromCodeValue(Integer.parseInt(code.toString()));
+    } catch (NumberFormatException e) {
+      return Status.UNKNOWN.withDescription("grpc-status: not a number '" + code + "'");
+    }
+  }
+
+  /** The status for an HTTP response that is not gRPC (http-grpc-status-mapping.md). */
+  public static Status fromHttpStatus(CharSequence httpStatus) {
+    int http;
+    try {
+      http = Integer.parseInt(httpStatus.toString());
+    } catch (NumberFormatException e) {
+      return Status.INTERNAL.withDescription(":status: not a number '" + httpStatus + "'");
+    }
+    Status status;
+    switch (http) {
+      case 400:
+        status = Status.INTERNAL;
+        break;
+      case 401:
+        status = Status.UNAUTHENTICATED;
+        break;
+      case 403:
+        status = Status.PERMISSION_DENIED;
+        break;
+      case 404:
+        status = Status.UNIMPLEMENTED;
+        break;
+      case 429:
+      case 502:
+      case 503:
+      case 504:
+        status = Status.UNAVAILABLE;
+        break;
+      default:
+        status = Status.UNKNOWN;
+    }
+    return status.withDescription("HTTP status code " + http);
+  }
+
+  /** The status a client reports when the server resets a stream (PROTOCOL-HTTP2.md, "Errors"). */
+  public static Status fromRstStream(long errorCode) {
+    Http2Error error = Http2Error.valueOf(errorCode);
+    String name = error != null ? error.name() : "0x" + Long.toHexString(errorCode);
+    Status status;
+    if (error == null) {
+      status = Status.INTERNAL;
+    } else {
+      switch (error) {
+        case REFUSED_STREAM:
+          status = Status.UNAVAILABLE;
+          break;
+        case CANCEL:
+          status = Status.CANCELLED;
+          break;
+        case ENHANCE_YOUR_CALM:
+          status = Status.RESOURCE_EXHAUSTED;
+          break;
+        case INADEQUATE_SECURITY:
+          status = Status.PERMISSION_DENIED;
+          break;
+        default:
+          status = Status.INTERNAL;
+      }
+    }
+    return status.withDescription("stream reset by peer with " + name);
+  }
+}
