@@ -1,0 +1,332 @@
+package dev.rill.server;
+
+import dev.rill.CallContext;
+import dev.rill.Codec;
+import dev.rill.Deadline;
+import dev.rill.Metadata;
+import dev.rill.MethodDescriptor;
+import dev.rill.Status;
+import dev.rill.StatusException;
+import dev.rill.internal.Http2Limits;
+import dev.rill.internal.MessageFramer;
+import dev.rill.internal.SerializingExecutor;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.AsciiString;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The application half of a server call: frames and parses messages on the application's thread,
+ * hands writes to the event loop through the connection's write queue, and runs the listener's
+ * callbacks in order on a {@link SerializingExecutor}.
+ *
+ * <p>Threads: the public methods run on the application's thread (one at a time, per the
+ * {@link ServerCall} contract); {@code messageArrived}, {@code halfClosed}, {@code completed} and
+ * {@code cancelled} run on the event loop and only schedule callbacks.
+ */
+final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
+  private static final Logger log = Logger.getLogger(ServerCallImpl.class.getName());
+
+  private final ServerStream stream;
+  private final MethodDescriptor<ReqT, RespT> method;
+  private final ServerConfig config;
+  private final SerializingExecutor callbacks;
+  private final CallContext.Cancellable context;
+  private final Deadline deadline;
+  private final String authority;
+  private final SocketAddress remoteAddress;
+  /** Bytes handed to the transport and not yet written to the socket. */
+  private final AtomicInteger pendingBytes = new AtomicInteger();
+  private volatile boolean cancelled;
+
+  // Application-thread state.
+  private boolean closeCalled;
+  private boolean messageSent;
+  private Codec compressor;
+  private AsciiString encodingName;
+  private boolean messageCompression = true;
+
+  // Callback-thread state.
+  private Listener<ReqT> listener;
+
+  ServerCallImpl(ServerStream stream, MethodDescriptor<ReqT, RespT> method, long timeoutNanos,
+      String authority, SocketAddress remoteAddress, ServerConfig config) {
+    this.stream = stream;
+    this.method = method;
+    this.config = config;
+    this.callbacks = new SerializingExecutor(config.executor != null ? config.executor : Runnable::run);
+    this.deadline = timeoutNanos >= 0 ? Deadline.after(timeoutNanos, TimeUnit.NANOSECONDS) : null;
+    this.context = CallContext.ROOT.withDeadline(deadline);
+    this.authority = authority;
+    this.remoteAddress = remoteAddress;
+  }
+
+  void start(ServerCallHandler<ReqT, RespT> handler, Metadata headers) {
+    callbacks.execute(() -> runCallback(() -> {
+      Listener<ReqT> l = handler.startCall(this, headers);
+      if (l == null) {
+        throw new NullPointerException("startCall of " + method.fullMethodName() + " returned no listener");
+      }
+      listener = l;
+    }));
+    callback(l -> {
+      if (isReady()) {
+        l.onReady();
+      }
+    });
+  }
+
+  @Override
+  public void request(int count) {
+    if (count <= 0) {
+      throw new IllegalArgumentException("request: count must be positive, got " + count);
+    }
+    if (stream.inEventLoop()) {
+      stream.request(count);
+    } else {
+      stream.enqueue(() -> stream.request(count));
+    }
+  }
+
+  @Override
+  public void sendHeaders(Metadata headers) {
+    if (closeCalled) {
+      throw new IllegalStateException("sendHeaders: call already closed");
+    }
+    AsciiString encoding = encodingName;
+    stream.enqueue(() -> stream.writeHeaders(headers, encoding));
+  }
+
+  @Override
+  public void sendMessage(RespT message) {
+    if (closeCalled) {
+      throw new IllegalStateException("sendMessage: call already closed");
+    }
+    if (messageSent && !method.type().serverStreams()) {
+      throw new IllegalStateException("sendMessage: " + method.type() + " method sends one response");
+    }
+    messageSent = true;
+    if (cancelled) {
+      return;
+    }
+    ByteBuf framed = MessageFramer.frame(message, method.responseMarshaller(),
+        messageCompression ? compressor : null, stream.ctx().alloc());
+    int size = framed.readableBytes();
+    pendingBytes.addAndGet(size);
+    AsciiString encoding = encodingName;
+    stream.enqueue(() -> stream.writeMessage(framed, encoding, () -> onWritten(size)));
+  }
+
+  @Override
+  public void close(Status status, Metadata trailers) {
+    if (closeCalled) {
+      throw new IllegalStateException("close: call already closed");
+    }
+    closeCalled = true;
+    Metadata t = trailers == null ? new Metadata() : trailers;
+    stream.enqueue(() -> stream.writeTrailers(status, t));
+  }
+
+  @Override
+  public boolean isReady() {
+    return !cancelled && pendingBytes.get() < Http2Limits.ON_READY_THRESHOLD;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  @Override
+  public void setCompression(String encoding) {
+    if (messageSent) {
+      throw new IllegalStateException("setCompression: must be called before the first message");
+    }
+    Codec codec = config.codecs.get(encoding);
+    if (codec == null) {
+      throw new IllegalArgumentException("compression '" + encoding + "' is not registered on this server");
+    }
+    if (codec == Codec.IDENTITY || !accepts(stream.acceptEncoding, encoding)) {
+      compressor = null;
+      encodingName = null;
+      return;
+    }
+    compressor = codec;
+    encodingName = new AsciiString(encoding);
+  }
+
+  private static boolean accepts(CharSequence acceptEncoding, String encoding) {
+    if (acceptEncoding == null) {
+      return false;
+    }
+    for (String token : acceptEncoding.toString().split(",")) {
+      if (token.trim().equals(encoding)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void setMessageCompression(boolean enabled) {
+    messageCompression = enabled;
+  }
+
+  @Override
+  public MethodDescriptor<ReqT, RespT> method() {
+    return method;
+  }
+
+  @Override
+  public Deadline deadline() {
+    return deadline;
+  }
+
+  @Override
+  public CallContext context() {
+    return context;
+  }
+
+  @Override
+  public String authority() {
+    return authority;
+  }
+
+  @Override
+  public SocketAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  /** Event loop: a message's bytes left for the socket (or were dropped). */
+  private void onWritten(int size) {
+    int after = pendingBytes.addAndGet(-size);
+    if (after < Http2Limits.ON_READY_THRESHOLD && after + size >= Http2Limits.ON_READY_THRESHOLD && !cancelled) {
+      callback(Listener::onReady);
+    }
+  }
+
+  /** Event loop: a whole request message arrived; parsed on the callback thread. */
+  void messageArrived(ByteBuf message, boolean compressed) {
+    try {
+      callbacks.execute(() -> deliver(message, compressed));
+    } catch (RuntimeException e) {
+      message.release();
+      throw e;
+    }
+  }
+
+  private void deliver(ByteBuf message, boolean compressed) {
+    ReqT request;
+    try {
+      if (cancelled) {
+        return;
+      }
+      request = parse(message, compressed);
+    } catch (StatusException e) {
+      fail(e.status());
+      return;
+    } finally {
+      message.release();
+    }
+    if (request != null) {
+      Listener<ReqT> l = listener;
+      if (l != null) {
+        runCallback(() -> l.onMessage(request));
+      }
+    }
+  }
+
+  private ReqT parse(ByteBuf message, boolean compressed) {
+    ByteBuf payload = message;
+    if (compressed) {
+      Codec codec = stream.decompressor;
+      if (codec == null) {
+        throw new StatusException(Status.INTERNAL.withDescription(
+            "grpc frame: compressed flag set but the request declared no grpc-encoding"));
+      }
+      try {
+        payload = codec.decompress(message, stream.ctx().alloc(), config.maxInboundMessageSize);
+      } catch (Codec.MessageTooLargeException e) {
+        throw new StatusException(Status.RESOURCE_EXHAUSTED.withDescription(
+            "decompressed request exceeds the limit of " + config.maxInboundMessageSize + " bytes"));
+      } catch (IOException e) {
+        throw new StatusException(Status.INTERNAL.withDescription(
+            codec.name() + ": cannot decompress request: " + e.getMessage()).withCause(e));
+      }
+    }
+    try {
+      return method.requestMarshaller().parse(payload);
+    } catch (RuntimeException e) {
+      throw new StatusException(Status.INTERNAL.withDescription(
+          "cannot parse request: " + e.getMessage()).withCause(e));
+    } finally {
+      if (payload != message) {
+        payload.release();
+      }
+    }
+  }
+
+  /** Event loop: the client half-closed and every message before was delivered. */
+  void halfClosed() {
+    callback(Listener::onHalfClose);
+  }
+
+  /** Event loop: the trailers were written. */
+  void completed() {
+    context.cancel(Status.CANCELLED.withDescription("server call completed"));
+    callback(Listener::onComplete);
+  }
+
+  /** Event loop: the call ended without completing. */
+  void cancelled(Status status) {
+    cancelled = true;
+    context.cancel(status);
+    callback(Listener::onCancel);
+  }
+
+  /** The call failed on the callback thread (bad message): abort the stream, cancel the handler. */
+  private void fail(Status status) {
+    cancelled = true;
+    stream.enqueue(() -> stream.abort(status));
+  }
+
+  /** Schedules a listener event; skipped if the handler never produced a listener. */
+  private void callback(Consumer<Listener<ReqT>> event) {
+    callbacks.execute(() -> {
+      Listener<ReqT> l = listener;
+      if (l != null) {
+        runCallback(() -> event.accept(l));
+      }
+    });
+  }
+
+  private void runCallback(Runnable task) {
+    CallContext previous = context.attach();
+    try {
+      task.run();
+    } catch (RuntimeException | Error t) {
+      closeAfterThrow(t);
+    } finally {
+      context.detach(previous);
+    }
+  }
+
+  private void closeAfterThrow(Throwable t) {
+    if (closeCalled || cancelled) {
+      log.log(Level.FINE, "callback threw after the call ended: " + method.fullMethodName(), t);
+      return;
+    }
+    Status status = Status.fromThrowable(t);
+    Metadata trailers = t instanceof StatusException ? ((StatusException) t).trailers() : new Metadata();
+    if (status.code() == Status.Code.UNKNOWN && status.description() == null) {
+      status = status.withDescription("application error processing RPC: " + t);
+      log.log(Level.WARNING, "handler of " + method.fullMethodName() + " threw", t);
+    }
+    close(status, trailers);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.rill.internal;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs tasks one at a time, in submission order, on a delegate executor: the callbacks of one call
+ * never overlap and never reorder, while different calls run in parallel. Thread-safe.
+ */
+public final class SerializingExecutor implements Executor, Runnable {
+  private static final Logger log = Logger.getLogger(SerializingExecutor.class.getName());
+
+  private final Executor delegate;
+  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  /** True from the moment a drain is scheduled until it finds the queue empty. */
+  private final AtomicBoolean draining = new AtomicBoolean();
+
+  public SerializingExecutor(Executor delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    tasks.add(task);
+    schedule();
+  }
+
+  private void schedule() {
+    if (draining.compareAndSet(false, true)) {
+      try {
+        delegate.execute(this);
+      } catch (RejectedExecutionException e) {
+        draining.set(false);
+        tasks.clear();
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      for (Runnable task; (task = tasks.poll()) != null; ) {
+        try {
+          task.run();
+        } catch (RuntimeException | Error e) {
+          log.log(Level.SEVERE, "call callback threw", e);
+        }
+      }
+    } finally {
+      draining.set(false);
+    }
+    if (!tasks.isEmpty()) {
+      schedule();
+    }
+  }
+}
