@@ -1,0 +1,273 @@
+package dev.rill.client;
+
+import dev.rill.Status;
+import dev.rill.internal.Http2Limits;
+import dev.rill.internal.WriteQueue;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2EventAdapter;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.StreamBufferingEncoder;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A client connection's HTTP/2 handler: opens a stream per call (waiting for a slot when the server's
+ * MAX_CONCURRENT_STREAMS is reached), routes frames to {@link ClientStream}s, and drains on GOAWAY.
+ *
+ * <p>Owned by the connection's event loop: every method runs there, except {@link #writeQueue()} and
+ * {@link #isUsable()}, which any thread may call.
+ */
+final class ClientHandler extends Http2ConnectionHandler {
+  private final ClientConfig config;
+  /** Streams by id, including those still buffered for a concurrency slot. */
+  private final IntObjectMap<ClientStream> streams = new IntObjectHashMap<>();
+  /** Completes when the server's first SETTINGS arrives; fails if the connection closes first. */
+  final CompletableFuture<ClientHandler> ready = new CompletableFuture<>();
+  private ChannelHandlerContext ctx;
+  private volatile WriteQueue writeQueue;
+  private volatile boolean draining;
+  private boolean closeWhenIdle;
+  private Status goAwayStatus;
+  private int goAwayLastStreamId = Integer.MAX_VALUE;
+
+  private ClientHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
+      ClientConfig config) {
+    super(decoder, encoder, settings);
+    this.config = config;
+    decoder.frameListener(new Frames());
+    connection().addListener(new Http2ConnectionAdapter() {
+      @Override
+      public void onStreamClosed(Http2Stream stream) {
+        ClientStream s = streams.remove(stream.id());
+        if (s != null) {
+          s.streamClosed(closedStatus(stream.id()));
+        }
+        maybeCloseIdle();
+      }
+
+      @Override
+      public void onGoAwayReceived(int lastStreamId, long errorCode, ByteBuf debugData) {
+        goAwayLastStreamId = lastStreamId;
+        Http2Error error = Http2Error.valueOf(errorCode);
+        String debug = debugData.isReadable() ? ": " + debugData.toString(java.nio.charset.StandardCharsets.UTF_8) : "";
+        goAwayStatus = Status.UNAVAILABLE.withDescription("server sent GOAWAY ("
+            + (error != null ? error.name() : "code " + errorCode) + ", last stream " + lastStreamId + ")" + debug);
+        draining = true;
+        closeWhenIdle = true;
+      }
+    });
+  }
+
+  static ClientHandler create(ClientConfig config) {
+    return new Builder(config).build();
+  }
+
+  private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<ClientHandler, Builder> {
+    private final ClientConfig config;
+
+    Builder(ClientConfig config) {
+      this.config = config;
+      server(false);
+      // Calls beyond the server's MAX_CONCURRENT_STREAMS wait in a StreamBufferingEncoder.
+      encoderEnforceMaxConcurrentStreams(true);
+      initialSettings(new Http2Settings()
+          .pushEnabled(false)
+          .initialWindowSize(config.flowControlWindow)
+          .maxHeaderListSize(config.maxHeaderListSize));
+      gracefulShutdownTimeoutMillis(0);
+      decoderEnforceMaxRstFramesPerWindow(Http2Limits.MAX_RST_FRAMES_PER_WINDOW, Http2Limits.RST_WINDOW_SECONDS);
+      decoderEnforceMaxConsecutiveEmptyDataFrames(Http2Limits.MAX_CONSECUTIVE_EMPTY_DATA_FRAMES);
+      encoderEnforceMaxQueuedControlFrames(Http2Limits.MAX_QUEUED_CONTROL_FRAMES);
+      decoderEnforceMaxSmallContinuationFrames(Http2Limits.MAX_SMALL_CONTINUATION_FRAMES);
+    }
+
+    @Override
+    protected ClientHandler build() {
+      return super.build();
+    }
+
+    @Override
+    protected ClientHandler build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
+        Http2Settings initialSettings) {
+      return new ClientHandler(decoder, encoder, initialSettings, config);
+    }
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    this.ctx = ctx;
+    this.writeQueue = new WriteQueue(ctx.channel());
+    super.handlerAdded(ctx);
+    int delta = config.flowControlWindow - connection().local().flowController().windowSize(connection().connectionStream());
+    if (delta > 0) {
+      connection().local().flowController().incrementWindowSize(connection().connectionStream(), delta);
+      ctx.flush();
+    }
+    ctx.channel().closeFuture().addListener(f -> ready.completeExceptionally(
+        new IllegalStateException("connection closed before the server's HTTP/2 SETTINGS arrived")));
+  }
+
+  WriteQueue writeQueue() {
+    return writeQueue;
+  }
+
+  ChannelHandlerContext ctx() {
+    return ctx;
+  }
+
+  ClientConfig config() {
+    return config;
+  }
+
+  /** Whether new calls may use this connection. */
+  boolean isUsable() {
+    return !draining && ctx != null && ctx.channel().isActive();
+  }
+
+  /** Stops taking new calls and closes once the last open call ends. */
+  void shutdownWhenIdle() {
+    draining = true;
+    closeWhenIdle = true;
+    maybeCloseIdle();
+  }
+
+  private void maybeCloseIdle() {
+    if (closeWhenIdle && streams.isEmpty() && ctx.channel().isOpen()) {
+      ctx.close();
+    }
+  }
+
+  /** Opens the HTTP/2 stream of {@code stream}; it may wait for a concurrency slot. */
+  void createStream(ClientStream stream, Http2Headers headers) {
+    if (!ctx.channel().isActive() || connection().goAwayReceived()) {
+      stream.transportFailed(goAwayStatus != null ? goAwayStatus
+          : Status.UNAVAILABLE.withDescription("connection closed before the call started"));
+      return;
+    }
+    int id = connection().local().incrementAndGetNextStreamId();
+    if (id < 0) {
+      draining = true;
+      stream.transportFailed(Status.UNAVAILABLE.withDescription("stream ids exhausted on this connection"));
+      return;
+    }
+    streams.put(id, stream);
+    stream.bind(id);
+    ChannelFuture f = encoder().writeHeaders(ctx, id, headers, 0, false, ctx.newPromise());
+    f.addListener(written -> {
+      if (!written.isSuccess()) {
+        ClientStream s = streams.remove(id);
+        if (s != null) {
+          s.transportFailed(failureStatus(written.cause(), id));
+        }
+        maybeCloseIdle();
+      }
+    });
+  }
+
+  /** Returns {@code count} consumed bytes of stream {@code id} to the flow-control windows. */
+  void returnBytes(int id, int count) {
+    Http2Stream stream = connection().stream(id);
+    if (stream == null) {
+      return;
+    }
+    try {
+      connection().local().flowController().consumeBytes(stream, count);
+    } catch (Http2Exception e) {
+      onError(ctx, true, e);
+    }
+  }
+
+  private Status closedStatus(int id) {
+    if (goAwayStatus != null && id > goAwayLastStreamId) {
+      return goAwayStatus.augmentDescription("stream " + id + " was not processed");
+    }
+    return Status.UNAVAILABLE.withDescription("connection closed while the call was open");
+  }
+
+  private Status failureStatus(Throwable cause, int id) {
+    if (cause instanceof StreamBufferingEncoder.Http2GoAwayException) {
+      return closedStatus(Integer.MAX_VALUE);
+    }
+    return Status.UNAVAILABLE.withDescription("cannot start stream " + id + ": " + cause).withCause(cause);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    super.channelInactive(ctx);
+    if (!streams.isEmpty()) {
+      for (ClientStream s : new ArrayList<>(streams.values())) {
+        s.streamClosed(Status.UNAVAILABLE.withDescription("connection closed while the call was open"));
+      }
+      streams.clear();
+    }
+  }
+
+  @Override
+  protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
+      Http2Exception.StreamException e) {
+    ClientStream s = streams.get(e.streamId());
+    if (s != null) {
+      Status status = e instanceof Http2Exception.HeaderListSizeException
+          ? Status.RESOURCE_EXHAUSTED.withDescription("response metadata exceeds the limit of "
+              + config.maxHeaderListSize + " bytes")
+          : Status.INTERNAL.withDescription("HTTP/2 stream error: " + e.getMessage());
+      s.transportFailed(status.withCause(e));
+    }
+    super.onStreamError(ctx, outbound, cause, e);
+  }
+
+  /** Frame events from the decoder, on the event loop. */
+  private final class Frames extends Http2EventAdapter {
+    @Override
+    public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
+        boolean endStream) {
+      ClientStream s = streams.get(streamId);
+      if (s != null) {
+        s.inboundHeaders(headers, endStream);
+      }
+    }
+
+    @Override
+    public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
+        short weight, boolean exclusive, int padding, boolean endStream) {
+      onHeadersRead(ctx, streamId, headers, padding, endStream);
+    }
+
+    @Override
+    public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+      ClientStream s = streams.get(streamId);
+      if (s == null) {
+        return data.readableBytes() + padding;
+      }
+      s.inboundData(data.retain(), endOfStream);
+      return padding;
+    }
+
+    @Override
+    public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+      ClientStream s = streams.get(streamId);
+      if (s != null) {
+        s.reset(errorCode);
+      }
+    }
+
+    @Override
+    public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+      ready.complete(ClientHandler.this);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.rill.client;
+
+import dev.rill.Status;
+import dev.rill.internal.Transports;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps a channel's one usable connection: connects on the first call, reconnects on the next call
+ * after a loss, backs off exponentially after failed attempts (1 s, x1.6, +-20 % jitter, at most
+ * 120 s, as grpc-java and grpc-go), and moves new calls to a fresh connection after GOAWAY.
+ *
+ * <p>Thread-safe: every method takes the manager's lock.
+ */
+final class ConnectionManager {
+  private static final long INITIAL_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(120);
+  private static final double MULTIPLIER = 1.6;
+  private static final double JITTER = 0.2;
+
+  private final ClientConfig config;
+  /** Every connection still open, including draining ones. */
+  private final Set<ClientHandler> open = ConcurrentHashMap.newKeySet();
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private ClientHandler current;
+  private CompletableFuture<ClientHandler> connecting;
+  private long backoffNanos = INITIAL_BACKOFF_NANOS;
+  private long nextAttemptNanos;
+  private Status lastFailure;
+  private boolean shutdown;
+
+  ConnectionManager(ClientConfig config) {
+    this.config = config;
+  }
+
+  /** A ready connection for a new call, or one being made; fails UNAVAILABLE while backing off. */
+  synchronized CompletableFuture<ClientHandler> acquire() {
+    if (shutdown) {
+      return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("channel shut down").asException());
+    }
+    if (current != null && current.isUsable()) {
+      return CompletableFuture.completedFuture(current);
+    }
+    current = null;
+    if (connecting != null) {
+      return connecting;
+    }
+    long wait = nextAttemptNanos - System.nanoTime();
+    if (lastFailure != null && wait > 0) {
+      return CompletableFuture.failedFuture(lastFailure.augmentDescription(
+          "next connection attempt in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms").asException());
+    }
+    connecting = connect();
+    return connecting;
+  }
+
+  private CompletableFuture<ClientHandler> connect() {
+    ClientHandler handler = ClientHandler.create(config);
+    CompletableFuture<ClientHandler> result = new CompletableFuture<>();
+    Bootstrap bootstrap = new Bootstrap()
+        .group(config.group)
+        .channel(Transports.socketChannelType(config.group))
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.connectTimeoutMillis)
+        .handler(new ClientInitializer(config, handler));
+    ChannelFuture cf = bootstrap.connect(config.host, config.port);
+    open.add(handler);
+    cf.channel().closeFuture().addListener(f -> closed(handler));
+    cf.addListener(f -> {
+      if (!f.isSuccess()) {
+        handler.ready.completeExceptionally(f.cause());
+      }
+    });
+    handler.ready.whenComplete((h, failure) -> connected(handler, failure, result));
+    return result;
+  }
+
+  private void connected(ClientHandler handler, Throwable failure, CompletableFuture<ClientHandler> result) {
+    synchronized (this) {
+      connecting = null;
+      if (failure == null && !shutdown) {
+        current = handler;
+        backoffNanos = INITIAL_BACKOFF_NANOS;
+        lastFailure = null;
+      } else if (failure != null) {
+        lastFailure = Status.UNAVAILABLE.withDescription("cannot connect to " + config.host + ":" + config.port
+            + ": " + failure.getMessage()).withCause(failure);
+        long jitter = (long) (backoffNanos * JITTER * (2 * ThreadLocalRandom.current().nextDouble() - 1));
+        nextAttemptNanos = System.nanoTime() + backoffNanos + jitter;
+        backoffNanos = Math.min(MAX_BACKOFF_NANOS, (long) (backoffNanos * MULTIPLIER));
+      }
+    }
+    if (failure != null) {
+      result.completeExceptionally(lastFailure.asException());
+    } else if (shutdown) {
+      handler.ctx().channel().eventLoop().execute(handler::shutdownWhenIdle);
+      result.completeExceptionally(Status.UNAVAILABLE.withDescription("channel shut down").asException());
+    } else {
+      result.complete(handler);
+    }
+    maybeTerminated();
+  }
+
+  private void closed(ClientHandler handler) {
+    synchronized (this) {
+      open.remove(handler);
+      if (current == handler) {
+        current = null;
+      }
+    }
+    maybeTerminated();
+  }
+
+  private void maybeTerminated() {
+    if (shutdown && open.isEmpty() && connecting == null) {
+      terminated.complete(null);
+    }
+  }
+
+  /** No new calls; connections close once their calls end. */
+  void shutdown() {
+    synchronized (this) {
+      shutdown = true;
+    }
+    for (ClientHandler h : open) {
+      if (h.ctx() != null) {
+        h.ctx().channel().eventLoop().execute(h::shutdownWhenIdle);
+      } else {
+        h.ready.whenComplete((x, y) -> {
+          if (h.ctx() != null) {
+            h.ctx().channel().eventLoop().execute(h::shutdownWhenIdle);
+          }
+        });
+      }
+    }
+    maybeTerminated();
+  }
+
+  /** Closes every connection now; open calls fail UNAVAILABLE. */
+  void shutdownNow() {
+    synchronized (this) {
+      shutdown = true;
+    }
+    for (ClientHandler h : open) {
+      if (h.ctx() != null) {
+        h.ctx().close();
+      }
+    }
+    maybeTerminated();
+  }
+
+  CompletableFuture<Void> terminated() {
+    return terminated;
+  }
+}
