@@ -145,7 +145,7 @@ public final class Metadata {
 
   /** Appends every entry of {@code other}. */
   public Metadata merge(Metadata other) {
-    for (int i = 0; i < other.size; i++) {
+    for (int i = 0, n = other.size; i < n; i++) { // n fixed: other may be this
       add((String) other.entries[2 * i], other.entries[2 * i + 1]);
     }
     return this;

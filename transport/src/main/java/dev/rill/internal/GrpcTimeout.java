@@ -80,7 +80,8 @@ public final class GrpcTimeout {
     return timeUnit.toNanos(amount);
   }
 
+  /** For a >= 0, b > 0; unlike (a + b - 1) / b it cannot overflow near Long.MAX_VALUE. */
   private static long ceilDiv(long a, long b) {
-    return (a + b - 1) / b;
+    return a / b + (a % b == 0 ? 0 : 1);
   }
 }

@@ -54,7 +54,9 @@ public final class PercentCodec {
       if (c == '%' && i + 2 < n && hex(encoded.charAt(i + 1)) >= 0 && hex(encoded.charAt(i + 2)) >= 0) {
         out.write(hex(encoded.charAt(i + 1)) << 4 | hex(encoded.charAt(i + 2)));
         i += 2;
-      } else if (c < 0x80) {
+      } else if (c <= 0xff) {
+        // Header values arrive one char per byte: raw (unencoded) UTF-8 from a non-conforming
+        // peer is kept as the bytes it is, as grpc-java and grpc-go do.
         out.write(c);
       } else {
         byte[] raw = String.valueOf(c).getBytes(StandardCharsets.UTF_8);

@@ -81,6 +81,7 @@ public final class StatusCodec {
     Status status;
     switch (http) {
       case 400:
+      case 431:
         status = Status.INTERNAL;
         break;
       case 401:

@@ -82,7 +82,8 @@ class GrpcTimeoutTest {
   @Test
   void saturatesTimeoutsBeyondTheNanosecondRange() {
     assertEquals(Long.MAX_VALUE, GrpcTimeout.decode("99999999H"));
-    assertEquals(Long.MAX_VALUE, GrpcTimeout.decode("99999999M"));
+    assertEquals(Long.MAX_VALUE, GrpcTimeout.decode("2562048H"));
+    assertEquals(99_999_999L * 60_000_000_000L, GrpcTimeout.decode("99999999M"), "still fits");
     assertEquals(99_999_999L * 1_000_000_000L, GrpcTimeout.decode("99999999S"));
   }
 
