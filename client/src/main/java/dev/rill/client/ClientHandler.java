@@ -68,6 +68,8 @@ final class ClientHandler extends Http2ConnectionHandler {
             + (error != null ? error.name() : "code " + errorCode) + ", last stream " + lastStreamId + ")" + debug);
         draining = true;
         closeWhenIdle = true;
+        // Netty closes the streams above lastStreamId after this; close once that has happened.
+        ctx.executor().execute(ClientHandler.this::maybeCloseIdle);
       }
     });
   }
