@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -83,6 +84,8 @@ public final class Server {
     this.bindAddress = b.address;
     this.sslContext = b.tls == null ? null : b.tls.newContext();
     this.group = b.group != null ? b.group : Transports.sharedEventLoopGroup();
+    // An OpenSSL context holds native key material until released; engines retain it while in use.
+    terminated.whenComplete((v, t) -> ReferenceCountUtil.release(sslContext));
   }
 
   public static Builder builder() {

@@ -142,7 +142,10 @@ final class ServerHandler extends Http2ConnectionHandler {
    * id and a close that waits for open calls up to the grace period.
    */
   void startGracefulShutdown() {
-    if (draining || !ctx.channel().isActive()) {
+    if (draining) {
+      return; // already draining: a second shutdown() must not cut the grace period short
+    }
+    if (!ctx.channel().isActive()) {
       ctx.close();
       return;
     }
@@ -158,13 +161,18 @@ final class ServerHandler extends Http2ConnectionHandler {
       pingTimeout.cancel(false);
       pingTimeout = null;
     }
-    ctx.close();
+    // The client has seen the first GOAWAY: now name the last stream taken. Then close through the
+    // pipeline (ctx.close() would skip this handler's own close()), so Http2ConnectionHandler waits
+    // for the open streams up to the grace period before closing.
+    goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(), ctx.alloc().buffer(0),
+        ctx.newPromise());
+    ctx.channel().close();
   }
 
   /** Closes the connection at once: open calls are cancelled. */
   void forceClose() {
     gracefulShutdownTimeoutMillis(0);
-    ctx.close();
+    ctx.channel().close(); // through this handler's close(): a GOAWAY first, unless one was sent
   }
 
   @Override
@@ -189,6 +197,12 @@ final class ServerHandler extends Http2ConnectionHandler {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
     log.log(Level.FINE, "connection error on " + ctx.channel(), cause);
+    if (cause instanceof java.io.IOException) {
+      // The socket failed (typically the peer reset it): nothing can be sent; close quietly instead
+      // of letting the exception reach the pipeline's tail, which logs it as a WARNING.
+      ctx.close();
+      return;
+    }
     super.exceptionCaught(ctx, cause);
   }
 
@@ -202,6 +216,11 @@ final class ServerHandler extends Http2ConnectionHandler {
             "second header block without END_STREAM");
       }
       existing.inboundData(ctx.alloc().buffer(0), true);
+      return;
+    }
+    if (h2.isHeadersSent()) {
+      // Trailers of a request already answered at once (rejected): not a new request. Answering
+      // again would write a second response, which Netty's encoder fails as a connection error.
       return;
     }
     CharSequence method = headers.method();

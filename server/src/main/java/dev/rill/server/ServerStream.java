@@ -188,7 +188,10 @@ final class ServerStream implements MessageDeframer.Listener {
       handler.encoder().writeHeaders(ctx, h2.id(), StatusCodec.encodeTrailers(status, new Metadata(), !headersSent),
           0, true, ctx.newPromise());
     }
-    if (h2.state() != Http2Stream.State.CLOSED) {
+    // Only a client still sending needs the reset: once it half-closed, the END_STREAM trailers
+    // (still unflushed, so the stream is not CLOSED yet) close the stream, and a RST_STREAM after
+    // them would be a frame on a closed stream (RFC 9113 section 5.1).
+    if (h2.state().remoteSideOpen()) {
       handler.resetStream(ctx, h2.id(), Http2Error.CANCEL.code(), ctx.newPromise());
     }
     ctx.flush();
