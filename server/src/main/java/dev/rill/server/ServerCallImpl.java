@@ -273,7 +273,12 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
 
   /** Event loop: the client half-closed and every message before was delivered. */
   void halfClosed() {
-    callback(Listener::onHalfClose);
+    callback(l -> {
+      // A request that failed to parse has already cancelled the call: no half-close after that.
+      if (!cancelled) {
+        l.onHalfClose();
+      }
+    });
   }
 
   /** Event loop: the trailers were written. */

@@ -156,6 +156,15 @@ final class ServerHandler extends Http2ConnectionHandler {
     pingTimeout = ctx.executor().schedule(this::finishGracefulShutdown, 10, TimeUnit.SECONDS);
   }
 
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (pingTimeout != null) {
+      pingTimeout.cancel(false);
+      pingTimeout = null;
+    }
+    super.channelInactive(ctx);
+  }
+
   private void finishGracefulShutdown() {
     if (pingTimeout != null) {
       pingTimeout.cancel(false);
@@ -232,7 +241,8 @@ final class ServerHandler extends Http2ConnectionHandler {
     CharSequence contentType = headers.get(GrpcHeaders.CONTENT_TYPE);
     if (!GrpcHeaders.isGrpcContentType(contentType)) {
       respondHttpError(streamId, endStream, 415, Status.INTERNAL,
-          "content-type '" + contentType + "' is not a gRPC content type (application/grpc[+proto])");
+          contentType == null ? "missing content-type: gRPC requires application/grpc[+proto]"
+              : "content-type '" + contentType + "' is not a gRPC content type (application/grpc[+proto])");
       return;
     }
     CharSequence path = headers.path();
