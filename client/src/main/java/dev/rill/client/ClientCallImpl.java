@@ -69,6 +69,12 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   // Callback-thread state.
   private Listener<RespT> listener;
   private boolean closeDelivered;
+  /**
+   * A failure found on the callback thread (a response that cannot be decompressed or parsed, a listener
+   * that threw). It wins over the transport's status: the server's OK trailers usually arrive before
+   * the callback thread gets to the message.
+   */
+  private Status callbackFailure;
 
   ClientCallImpl(ClientChannel channel, ClientConfig config, MethodDescriptor<ReqT, RespT> method,
       CallOptions options) {
@@ -300,14 +306,14 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private void deliver(ByteBuf message, boolean compressed) {
     RespT response;
     try {
-      if (closeDelivered) {
+      if (closeDelivered || callbackFailure != null) {
         return;
       }
       response = parse(message, compressed);
     } catch (RuntimeException e) {
       Status status = e instanceof dev.rill.StatusException ? ((dev.rill.StatusException) e).status()
           : Status.INTERNAL.withDescription("cannot parse response: " + e.getMessage()).withCause(e);
-      cancelWith(status);
+      failFromCallback(status);
       return;
     } finally {
       message.release();
@@ -367,8 +373,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     context.removeListener(contextCancelled);
     callbacks.execute(() -> {
       closeDelivered = true;
+      Status s = callbackFailure != null ? callbackFailure : status;
       try {
-        listener.onClose(status, trailers);
+        listener.onClose(s, callbackFailure != null ? new Metadata() : trailers);
       } catch (RuntimeException | Error t) {
         log.log(Level.WARNING, "onClose of " + method.fullMethodName() + " threw", t);
       }
@@ -391,6 +398,14 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
   private void listenerThrew(Throwable t) {
     log.log(Level.WARNING, "listener of " + method.fullMethodName() + " threw; cancelling the call", t);
-    cancelWith(Status.CANCELLED.withDescription("listener threw: " + t).withCause(t));
+    failFromCallback(Status.CANCELLED.withDescription("listener threw: " + t).withCause(t));
+  }
+
+  /** Callback thread: ends the call with {@code status}, even if the transport closed it meanwhile. */
+  private void failFromCallback(Status status) {
+    if (callbackFailure == null) {
+      callbackFailure = status;
+    }
+    cancelWith(status);
   }
 }

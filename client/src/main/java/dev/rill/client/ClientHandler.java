@@ -2,12 +2,14 @@ package dev.rill.client;
 
 import dev.rill.Status;
 import dev.rill.internal.Http2Limits;
+import dev.rill.internal.Http2Windows;
 import dev.rill.internal.WriteQueue;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
@@ -23,6 +25,8 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A client connection's HTTP/2 handler: opens a stream per call (waiting for a slot when the server's
@@ -32,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link #isUsable()}, which any thread may call.
  */
 final class ClientHandler extends Http2ConnectionHandler {
+  private static final Logger log = Logger.getLogger(ClientHandler.class.getName());
   private final ClientConfig config;
   /** Streams by id, including those still buffered for a concurrency slot. */
   private final IntObjectMap<ClientStream> streams = new IntObjectHashMap<>();
@@ -83,7 +88,7 @@ final class ClientHandler extends Http2ConnectionHandler {
 
     Builder(ClientConfig config) {
       this.config = config;
-      server(false);
+      connection(Http2Windows.newConnection(false));
       // Calls beyond the server's MAX_CONCURRENT_STREAMS wait in a StreamBufferingEncoder.
       encoderEnforceMaxConcurrentStreams(true);
       initialSettings(new Http2Settings()
@@ -114,13 +119,32 @@ final class ClientHandler extends Http2ConnectionHandler {
     this.ctx = ctx;
     this.writeQueue = new WriteQueue(ctx.channel());
     super.handlerAdded(ctx);
-    int delta = config.flowControlWindow - connection().local().flowController().windowSize(connection().connectionStream());
-    if (delta > 0) {
-      connection().local().flowController().incrementWindowSize(connection().connectionStream(), delta);
-      ctx.flush();
+    if (ctx.channel().isActive()) {
+      sendInitialConnectionWindow();
     }
     ctx.channel().closeFuture().addListener(f -> ready.completeExceptionally(
         new IllegalStateException("connection closed before the server's HTTP/2 SETTINGS arrived")));
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    // Plaintext adds this handler before the socket connects: the preface goes out now, and the window
+    // update must follow it (written earlier, it would be dropped while the flow controller counted it).
+    super.channelActive(ctx);
+    sendInitialConnectionWindow();
+  }
+
+  /** Raises the connection window from HTTP/2's 64 KiB to the configured size, once, after the preface. */
+  private void sendInitialConnectionWindow() {
+    int delta = config.flowControlWindow - connection().local().flowController().windowSize(connection().connectionStream());
+    if (delta > 0) {
+      try {
+        connection().local().flowController().incrementWindowSize(connection().connectionStream(), delta);
+      } catch (Http2Exception e) {
+        onError(ctx, true, e);
+      }
+      ctx.flush();
+    }
   }
 
   WriteQueue writeQueue() {
@@ -205,6 +229,20 @@ final class ClientHandler extends Http2ConnectionHandler {
       return closedStatus(Integer.MAX_VALUE);
     }
     return Status.UNAVAILABLE.withDescription("cannot start stream " + id + ": " + cause).withCause(cause);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+      super.exceptionCaught(ctx, cause);
+      return;
+    }
+    // The socket or TLS failed (a reset, a TLS alert such as a refused client certificate): the
+    // connection is unusable. Close it, failing its set-up with the reason if still pending, instead of
+    // letting the exception reach the pipeline's tail, which logs it as a WARNING.
+    log.log(Level.FINE, "connection error on " + ctx.channel(), cause);
+    ready.completeExceptionally(cause);
+    ctx.close();
   }
 
   @Override

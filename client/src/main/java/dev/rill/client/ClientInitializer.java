@@ -41,9 +41,23 @@ final class ClientInitializer extends ChannelInitializer<Channel> {
       @Override
       protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
         handler.ready.completeExceptionally(new IllegalStateException(
-            "TLS handshake with " + config.tlsHost + " failed: " + cause.getMessage(), cause));
+            "TLS handshake with " + config.tlsHost + " failed: " + describe(cause), cause));
         ctx.close();
       }
     });
+  }
+
+  /**
+   * The messages along {@code t}'s cause chain: BoringSSL's own is only "General OpenSslEngine problem",
+   * the reason (untrusted root, name mismatch) is in its cause.
+   */
+  private static String describe(Throwable t) {
+    StringBuilder sb = new StringBuilder(String.valueOf(t.getMessage()));
+    for (Throwable c = t.getCause(); c != null && c != t; c = c.getCause()) {
+      if (c.getMessage() != null && sb.indexOf(c.getMessage()) < 0) {
+        sb.append(": ").append(c.getMessage());
+      }
+    }
+    return sb.toString();
   }
 }

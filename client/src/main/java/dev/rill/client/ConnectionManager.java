@@ -56,8 +56,12 @@ final class ConnectionManager {
       return CompletableFuture.failedFuture(lastFailure.augmentDescription(
           "next connection attempt in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms").asException());
     }
-    connecting = connect();
-    return connecting;
+    CompletableFuture<ClientHandler> attempt = connect();
+    // The attempt may already be over: if the server's SETTINGS beat the registration of connected(),
+    // connected() ran here, under this (reentrant) lock, and cleared connecting. Keeping the finished
+    // future would hand a dead connection to later calls and keep the channel from terminating.
+    connecting = attempt.isDone() ? null : attempt;
+    return attempt;
   }
 
   private CompletableFuture<ClientHandler> connect() {

@@ -6,6 +6,7 @@ import dev.rill.Status;
 import dev.rill.internal.GrpcHeaders;
 import dev.rill.internal.GrpcTimeout;
 import dev.rill.internal.Http2Limits;
+import dev.rill.internal.Http2Windows;
 import dev.rill.internal.MetadataCodec;
 import dev.rill.internal.StatusCodec;
 import dev.rill.internal.WriteQueue;
@@ -79,7 +80,7 @@ final class ServerHandler extends Http2ConnectionHandler {
 
     Builder(ServerConfig config) {
       this.config = config;
-      server(true);
+      connection(Http2Windows.newConnection(true));
       initialSettings(new Http2Settings()
           .maxConcurrentStreams(config.maxConcurrentStreams)
           .initialWindowSize(config.flowControlWindow)

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rill.server.RawHttp2Client.Frame;
-import dev.rill.server.RawHttp2Client.GoAway;
+import dev.rill.server.RawHttp2Client.RstStream;
 import dev.rill.server.RawHttp2Client.WindowUpdate;
 import io.netty.handler.codec.http2.Http2Error;
 import java.util.ArrayList;
@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The server's inbound flow control: a handler that requests no message holds the client to the
- * advertised window, and request(n) is what returns the window.
+ * The server's inbound flow control: a handler that requests no message holds its stream to the
+ * advertised window, and request(n) is what returns the stream window; the connection window is
+ * returned as bytes arrive, so one stalled stream never stalls the others.
  */
 @Timeout(60)
 class InboundFlowControlWireTest {
@@ -54,28 +55,32 @@ class InboundFlowControlWireTest {
   }
 
   @Test
-  void unrequestedBytesAreNeverReturnedToTheWindow() throws Exception {
+  void unrequestedBytesAreNeverReturnedToTheStreamWindowButAreToTheConnection() throws Exception {
     CallProbe.Call c = fillTheWindow(1);
 
-    List<Frame> connection = client.pingRoundTrip();
-    assertEquals(List.of(), windowUpdates(connection), "no connection WINDOW_UPDATE for unrequested bytes");
+    awaitReturned(0, WINDOW);
+    client.pingRoundTrip();
     assertEquals(List.of(), windowUpdates(client.drain(1)), "no stream WINDOW_UPDATE for unrequested bytes");
     assertTrue(c.messages.isEmpty(), "nothing delivered without a request");
   }
 
   @Test
-  void oneByteBeyondTheWindowIsAFlowControlErrorThatClosesTheConnection() throws Exception {
+  void oneByteBeyondTheStreamWindowResetsOnlyThatStreamWithFlowControlError() throws Exception {
     CallProbe.Call c = fillTheWindow(1);
     client.data(1, new byte[1], false);
 
-    GoAway goAway = client.await(0, GoAway.class);
-    assertEquals(Http2Error.FLOW_CONTROL_ERROR.code(), goAway.errorCode());
-    client.awaitClosed();
+    RstStream reset = client.await(1, RstStream.class);
+    assertEquals(Http2Error.FLOW_CONTROL_ERROR.code(), reset.errorCode());
     c.awaitCancelled();
+    client.headers(3, request(HOLD_PATH), false);
+    CallProbe.Call next = probe.nextCall();
+    next.call.request(1);
+    client.data(3, message("the connection lives on"), false);
+    assertEquals("the connection lives on", next.nextMessage());
   }
 
   @Test
-  void requestingAMessageReturnsItsBytesToTheStreamAndTheConnection() throws Exception {
+  void requestingAMessageReturnsItsBytesToTheStream() throws Exception {
     CallProbe.Call c = fillTheWindow(1);
     client.pingRoundTrip();
 
@@ -83,7 +88,6 @@ class InboundFlowControlWireTest {
     assertEquals(HALF - 5, c.nextMessage().length());
     // Netty's local flow controller returns bytes once half the window is consumed: exactly now.
     assertEquals(new WindowUpdate(1, HALF), client.await(1, WindowUpdate.class));
-    assertEquals(new WindowUpdate(0, HALF), client.await(0, WindowUpdate.class));
 
     // The returned half is the client's to use: another message fits and is delivered on request.
     client.data(1, message("x".repeat(HALF - 5)), false);
@@ -112,30 +116,15 @@ class InboundFlowControlWireTest {
   }
 
   @Test
-  void aStalledStreamStallsTheWholeConnectionUntilItsHandlerRequests() throws Exception {
+  void aStalledStreamDoesNotStallTheOtherStreamsOfItsConnection() throws Exception {
     CallProbe.Call first = fillTheWindow(1);
     client.headers(3, request(HOLD_PATH), false);
     CallProbe.Call second = probe.nextCall();
     second.call.request(1);
-    // The connection window is spent on stream 1: any byte more on stream 3 breaks it.
-    client.pingRoundTrip();
-    assertTrue(second.messages.isEmpty());
 
-    first.call.request(2);
-    first.nextMessage();
-    first.nextMessage();
-    client.await(0, WindowUpdate.class);
-    client.data(3, message("now it fits"), false);
-    assertEquals("now it fits", second.nextMessage());
-  }
-
-  @Test
-  void bytesOfACancelledStreamGoBackToTheConnection() throws Exception {
-    CallProbe.Call c = fillTheWindow(1);
-    client.rstStream(1, Http2Error.CANCEL);
-    c.awaitCancelled();
-
-    assertEquals(new WindowUpdate(0, WINDOW), client.await(0, WindowUpdate.class));
+    client.data(3, message("still flows"), false);
+    assertEquals("still flows", second.nextMessage());
+    assertTrue(first.messages.isEmpty());
   }
 
   /** Opens {@code streamId} on the probe and sends two messages that fill the window exactly. */

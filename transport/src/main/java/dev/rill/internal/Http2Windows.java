@@ -1,0 +1,24 @@
+package dev.rill.internal;
+
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
+import io.netty.handler.codec.http2.Http2Connection;
+
+/**
+ * Rill's inbound flow-control policy, shared by both sides. Stream windows are returned only as the
+ * application consumes messages (so a slow reader slows its sender), while the connection window is
+ * returned as bytes arrive, as grpc-go does: one stream whose reader stops must not stall every other
+ * call on the connection. Memory per connection is thus bounded by concurrent streams times the stream
+ * window.
+ */
+public final class Http2Windows {
+  private Http2Windows() {}
+
+  /** A connection whose local flow controller refills the connection window on receipt. */
+  public static Http2Connection newConnection(boolean server) {
+    DefaultHttp2Connection connection = new DefaultHttp2Connection(server);
+    connection.local().flowController(new DefaultHttp2LocalFlowController(
+        connection, DefaultHttp2LocalFlowController.DEFAULT_WINDOW_UPDATE_RATIO, true));
+    return connection;
+  }
+}
