@@ -13,7 +13,8 @@ import java.util.Set;
  *
  * <p>Keys are lowercase ASCII ({@code 0-9 a-z - _ .}). A key ending in {@code -bin} holds binary
  * values ({@link #putBinary}), sent base64-encoded; every other key holds printable-ASCII values
- * ({@link #put}). A key may repeat; order is kept.
+ * ({@link #put}) that neither start nor end with a space, as HTTP/2 requires. A key may repeat;
+ * order is kept.
  *
  * <p>Not thread-safe: one thread owns an instance at a time. Once handed to a call (as headers or
  * trailers), the call owns it and the caller must not change it.
@@ -195,6 +196,12 @@ public final class Metadata {
   private static void checkAsciiValue(String key, String value) {
     if (value == null) {
       throw new NullPointerException("metadata value for '" + key + "'");
+    }
+    if (!value.isEmpty() && (value.charAt(0) == ' ' || value.charAt(value.length() - 1) == ' ')) {
+      // RFC 9113 section 8.2.1: a field value must not start or end with whitespace; peers reset
+      // the stream, so the mistake is reported here, where it is made.
+      throw new IllegalArgumentException(
+          "metadata value for '" + key + "': leading or trailing space is not allowed in HTTP/2");
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);

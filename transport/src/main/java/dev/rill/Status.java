@@ -33,11 +33,9 @@ public final class Status {
     private static final Code[] BY_VALUE = values();
 
     private final int value;
-    private final Status status;
 
     Code(int value) {
       this.value = value;
-      this.status = new Status(this, null, null);
     }
 
     /** The numeric value sent as {@code grpc-status}. */
@@ -47,13 +45,29 @@ public final class Status {
 
     /** A status with this code and no description. */
     public Status toStatus() {
-      return status;
+      return BY_CODE[ordinal()];
     }
 
     /** The code for {@code value}, or {@code null} if {@code value} is not one of the 17 codes. */
     public static Code forValue(int value) {
       return value >= 0 && value < BY_VALUE.length ? BY_VALUE[value] : null;
     }
+  }
+
+  /**
+   * The description-less status of each code, by ordinal. Kept here, not in {@link Code}, and built
+   * first: a Code constant that created a Status made class initialization order-dependent (touching
+   * {@code Status.Code} before {@code Status} left {@link #OK} and the other constants null).
+   */
+  private static final Status[] BY_CODE = byCode();
+
+  private static Status[] byCode() {
+    Code[] codes = Code.values();
+    Status[] statuses = new Status[codes.length];
+    for (Code c : codes) {
+      statuses[c.ordinal()] = new Status(c, null, null);
+    }
+    return statuses;
   }
 
   public static final Status OK = Code.OK.toStatus();

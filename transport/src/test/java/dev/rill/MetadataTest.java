@@ -74,12 +74,21 @@ class MetadataTest {
   @Test
   void acceptsEveryPrintableAsciiValue() {
     StringBuilder sb = new StringBuilder();
-    for (char c = 0x20; c <= 0x7e; c++) {
-      sb.append(c);
+    for (char c = 0x21; c <= 0x7e; c++) {
+      sb.append(c).append(c == 0x7e ? "" : " ");
     }
     Metadata m = new Metadata().put("k", sb.toString()).put("empty", "");
     assertEquals(sb.toString(), m.get("k"));
     assertEquals("", m.get("empty"));
+  }
+
+  @Test
+  void rejectsAValueThatStartsOrEndsWithASpaceAsHttp2Does() {
+    for (String bad : new String[] {" lead", "trail ", " "}) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> new Metadata().put("k", bad));
+      assertEquals("metadata value for 'k': leading or trailing space is not allowed in HTTP/2", e.getMessage());
+    }
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.rill.internal.Http2Limits;
 import dev.rill.internal.Transports;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -57,6 +58,8 @@ public final class ClientChannel implements Channel {
         Collections.unmodifiableMap(codecs),
         b.userAgent == null ? GrpcHeaders.RILL_USER_AGENT : new AsciiString(b.userAgent + " " + GrpcHeaders.RILL_USER_AGENT));
     this.connections = new ConnectionManager(config);
+    // An OpenSSL context holds native session-cache entries until released; engines retain it while in use.
+    connections.terminated().whenComplete((v, t) -> ReferenceCountUtil.release(config.sslContext));
     Channel self = new Channel() {
       @Override
       public <ReqT, RespT> ClientCall<ReqT, RespT> newCall(MethodDescriptor<ReqT, RespT> method, CallOptions options) {

@@ -50,6 +50,11 @@ public class ForwardingServerCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   }
 
   @Override
+  public boolean isMessageCompressed() {
+    return delegate.isMessageCompressed();
+  }
+
+  @Override
   public void setCompression(String encoding) {
     delegate.setCompression(encoding);
   }

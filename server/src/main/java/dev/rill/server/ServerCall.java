@@ -65,6 +65,15 @@ public abstract class ServerCall<ReqT, RespT> {
 
   public abstract boolean isCancelled();
 
+  /**
+   * Whether the request message now being delivered to {@link Listener#onMessage} arrived compressed
+   * (its gRPC frame had the compressed flag set). Meaningful only inside {@code onMessage}, on the
+   * callback thread, so an interceptor can inspect each message as it passes; false at any other
+   * time. A server needs this to check a peer's per-message compression, as gRPC's interop
+   * {@code expect_compressed} does.
+   */
+  public abstract boolean isMessageCompressed();
+
   /** Compress responses with the named encoding (e.g. "gzip"), if the client accepts it. */
   public abstract void setCompression(String encoding);
 

@@ -53,6 +53,8 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
 
   // Callback-thread state.
   private Listener<ReqT> listener;
+  /** True only while onMessage runs for a message that arrived compressed. */
+  private boolean deliveringCompressed;
 
   ServerCallImpl(ServerStream stream, MethodDescriptor<ReqT, RespT> method, long timeoutNanos,
       String authority, SocketAddress remoteAddress, ServerConfig config) {
@@ -140,6 +142,11 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   @Override
   public boolean isCancelled() {
     return cancelled;
+  }
+
+  @Override
+  public boolean isMessageCompressed() {
+    return deliveringCompressed;
   }
 
   @Override
@@ -236,7 +243,12 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
     if (request != null) {
       Listener<ReqT> l = listener;
       if (l != null) {
-        runCallback(() -> l.onMessage(request));
+        deliveringCompressed = compressed;
+        try {
+          runCallback(() -> l.onMessage(request));
+        } finally {
+          deliveringCompressed = false;
+        }
       }
     }
   }

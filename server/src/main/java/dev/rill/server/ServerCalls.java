@@ -177,6 +177,7 @@ public final class ServerCalls {
     private final ServerCall<ReqT, RespT> call;
     private volatile boolean cancelled;
     private boolean completed;
+    private boolean headersSent;
     /** After the handler's start, auto-request can no longer be turned off. */
     boolean frozen;
     boolean autoRequest = true;
@@ -197,6 +198,12 @@ public final class ServerCalls {
       }
       if (completed) {
         throw new IllegalStateException("onNext: stream already completed");
+      }
+      if (!headersSent) {
+        // Explicitly, as grpc-java does: an interceptor that adds response headers by overriding
+        // ServerCall.sendHeaders must see them go out, or they would be sent empty on their own.
+        headersSent = true;
+        call.sendHeaders(new Metadata());
       }
       call.sendMessage(value);
     }

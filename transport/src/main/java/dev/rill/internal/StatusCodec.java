@@ -34,10 +34,27 @@ public final class StatusCodec {
     }
     headers.add(GrpcHeaders.GRPC_STATUS, CODE_VALUES[status.code().value()]);
     if (status.description() != null) {
-      headers.add(GrpcHeaders.GRPC_MESSAGE, new AsciiString(PercentCodec.encode(status.description())));
+      String message = escapeEdgeSpaces(PercentCodec.encode(status.description()));
+      headers.add(GrpcHeaders.GRPC_MESSAGE, new AsciiString(message));
     }
     MetadataCodec.appendTo(trailers, headers);
     return headers;
+  }
+
+  /**
+   * A header value must not start or end with a space (RFC 9113 section 8.2.1): the peer's HPACK
+   * decoder (Netty's, for one) rejects the whole block. {@code %20} decodes back to the space.
+   */
+  private static String escapeEdgeSpaces(String encoded) {
+    int n = encoded.length();
+    if (n == 0 || encoded.charAt(0) != ' ' && encoded.charAt(n - 1) != ' ') {
+      return encoded;
+    }
+    if (n == 1) {
+      return "%20";
+    }
+    return (encoded.charAt(0) == ' ' ? "%20" : encoded.substring(0, 1)) + encoded.substring(1, n - 1)
+        + (encoded.charAt(n - 1) == ' ' ? "%20" : encoded.substring(n - 1));
   }
 
   /**

@@ -183,7 +183,7 @@ class MetadataCodecTest {
         for (int j = random.nextInt(30); j > 0; j--) {
           value.append((char) (0x20 + random.nextInt(0x5f)));
         }
-        sent.put("k" + random.nextInt(5), value.toString());
+        sent.put("k" + random.nextInt(5), value.toString().strip());
       }
     }
     Http2Headers h = new DefaultHttp2Headers(false);
