@@ -49,11 +49,17 @@ final class ClientStream implements MessageDeframer.Listener {
     this.deframer = new MessageDeframer(this, ctx.alloc(), handler.config().maxInboundMessageSize);
   }
 
+  /** The event loop once attached; before that the call's binding lock serializes access. */
+  private boolean onOwnerThread() {
+    return ctx == null || ctx.executor().inEventLoop();
+  }
+
   void bind(int id) {
     this.id = id;
   }
 
   void start(Http2Headers headers) {
+    assert onOwnerThread();
     if (done) {
       return;
     }
@@ -68,6 +74,7 @@ final class ClientStream implements MessageDeframer.Listener {
   }
 
   void request(int count) {
+    assert onOwnerThread();
     if (done) {
       return;
     }
@@ -79,6 +86,7 @@ final class ClientStream implements MessageDeframer.Listener {
   }
 
   void writeMessage(ByteBuf framed, Runnable onWritten) {
+    assert onOwnerThread();
     if (done || id < 0) {
       framed.release();
       onWritten.run();
@@ -89,6 +97,7 @@ final class ClientStream implements MessageDeframer.Listener {
   }
 
   void halfClose() {
+    assert onOwnerThread();
     if (done || id < 0) {
       return;
     }
@@ -104,6 +113,7 @@ final class ClientStream implements MessageDeframer.Listener {
   }
 
   void inboundHeaders(Http2Headers headers, boolean endStream) {
+    assert onOwnerThread();
     if (done) {
       return;
     }
@@ -176,6 +186,7 @@ final class ClientStream implements MessageDeframer.Listener {
   }
 
   void inboundData(ByteBuf data, boolean endOfStream) {
+    assert onOwnerThread();
     if (done) {
       data.release();
       return;
@@ -243,6 +254,7 @@ final class ClientStream implements MessageDeframer.Listener {
   }
 
   private void finish(Status status, Metadata trailers, Reset reset) {
+    assert onOwnerThread();
     if (done) {
       return;
     }

@@ -74,6 +74,7 @@ final class ServerStream implements MessageDeframer.Listener {
   }
 
   void inboundData(ByteBuf data, boolean endOfStream) {
+    assert inEventLoop();
     if (endOfStream) {
       endStreamReceived = true;
     }
@@ -108,6 +109,7 @@ final class ServerStream implements MessageDeframer.Listener {
   }
 
   void writeHeaders(Metadata metadata, AsciiString encoding) {
+    assert inEventLoop();
     if (done || headersSent) {
       return;
     }
@@ -125,6 +127,7 @@ final class ServerStream implements MessageDeframer.Listener {
 
   /** Writes a framed message; {@code onWritten} runs when it left or was dropped. */
   void writeMessage(ByteBuf framed, AsciiString encoding, Runnable onWritten) {
+    assert inEventLoop();
     if (done) {
       framed.release();
       onWritten.run();
@@ -136,6 +139,7 @@ final class ServerStream implements MessageDeframer.Listener {
   }
 
   void writeTrailers(Status status, Metadata trailers) {
+    assert inEventLoop();
     if (done || trailersSent) {
       return;
     }
@@ -159,6 +163,7 @@ final class ServerStream implements MessageDeframer.Listener {
 
   /** The stream failed inside the transport: tell the client (if we still can) and cancel the call. */
   void abort(Status status) {
+    assert inEventLoop();
     if (done) {
       return;
     }
@@ -199,6 +204,7 @@ final class ServerStream implements MessageDeframer.Listener {
   }
 
   void onStreamClosed() {
+    assert inEventLoop();
     if (!done && !trailersSent) {
       finish(Status.CANCELLED.withDescription(ctx.channel().isActive()
           ? "stream closed before the call completed" : "connection closed"));
@@ -207,6 +213,7 @@ final class ServerStream implements MessageDeframer.Listener {
 
   /** Ends the stream once: {@code failure} null means completed, else cancelled with it. */
   private void finish(Status failure) {
+    assert inEventLoop();
     if (done) {
       return;
     }
