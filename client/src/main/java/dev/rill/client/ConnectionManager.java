@@ -3,9 +3,10 @@ package dev.rill.client;
 import dev.rill.Status;
 import dev.rill.internal.Transports;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,8 +26,8 @@ final class ConnectionManager {
   private static final double JITTER = 0.2;
 
   private final ClientConfig config;
-  /** Every connection still open, including draining ones. */
-  private final Set<ClientHandler> open = ConcurrentHashMap.newKeySet();
+  /** Every connection still open, including draining and still-connecting ones, with its channel. */
+  private final Map<ClientHandler, Channel> open = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private ClientHandler current;
   private CompletableFuture<ClientHandler> connecting;
@@ -75,7 +76,7 @@ final class ConnectionManager {
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.connectTimeoutMillis)
         .handler(new ClientInitializer(config, handler));
     ChannelFuture cf = bootstrap.connect(config.host, config.port);
-    open.add(handler);
+    open.put(handler, cf.channel());
     cf.channel().closeFuture().addListener(f -> closed(handler));
     cf.addListener(f -> {
       if (!f.isSuccess()) {
@@ -122,7 +123,7 @@ final class ConnectionManager {
     maybeTerminated();
   }
 
-  private void maybeTerminated() {
+  private synchronized void maybeTerminated() {
     if (shutdown && open.isEmpty() && connecting == null) {
       terminated.complete(null);
     }
@@ -133,7 +134,7 @@ final class ConnectionManager {
     synchronized (this) {
       shutdown = true;
     }
-    for (ClientHandler h : open) {
+    for (ClientHandler h : open.keySet()) {
       if (h.ctx() != null) {
         h.ctx().channel().eventLoop().execute(h::shutdownWhenIdle);
       } else {
@@ -152,10 +153,9 @@ final class ConnectionManager {
     synchronized (this) {
       shutdown = true;
     }
-    for (ClientHandler h : open) {
-      if (h.ctx() != null) {
-        h.ctx().close();
-      }
+    // The channel, not the handler: a connection still connecting or handshaking has no handler yet.
+    for (Channel ch : open.values()) {
+      ch.close();
     }
     maybeTerminated();
   }
