@@ -1,13 +1,12 @@
 package dev.rill.client;
 
 import dev.rill.Status;
-import dev.rill.internal.Http2Limits;
+import dev.rill.internal.GrpcHttp2HandlerBuilder;
 import dev.rill.internal.Http2Windows;
 import dev.rill.internal.WriteQueue;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
@@ -83,28 +82,18 @@ final class ClientHandler extends Http2ConnectionHandler {
     return new Builder(config).build();
   }
 
-  private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<ClientHandler, Builder> {
+  private static final class Builder extends GrpcHttp2HandlerBuilder<ClientHandler, Builder> {
     private final ClientConfig config;
 
     Builder(ClientConfig config) {
-      this.config = config;
-      connection(Http2Windows.newConnection(false));
-      // Calls beyond the server's MAX_CONCURRENT_STREAMS wait in a StreamBufferingEncoder.
-      encoderEnforceMaxConcurrentStreams(true);
-      initialSettings(new Http2Settings()
+      super(false, new Http2Settings()
           .pushEnabled(false)
           .initialWindowSize(config.flowControlWindow)
           .maxHeaderListSize(config.maxHeaderListSize));
+      this.config = config;
+      // Calls beyond the server's MAX_CONCURRENT_STREAMS wait in a StreamBufferingEncoder.
+      encoderEnforceMaxConcurrentStreams(true);
       gracefulShutdownTimeoutMillis(0);
-      decoderEnforceMaxRstFramesPerWindow(Http2Limits.MAX_RST_FRAMES_PER_WINDOW, Http2Limits.RST_WINDOW_SECONDS);
-      decoderEnforceMaxConsecutiveEmptyDataFrames(Http2Limits.MAX_CONSECUTIVE_EMPTY_DATA_FRAMES);
-      encoderEnforceMaxQueuedControlFrames(Http2Limits.MAX_QUEUED_CONTROL_FRAMES);
-      decoderEnforceMaxSmallContinuationFrames(Http2Limits.MAX_SMALL_CONTINUATION_FRAMES);
-    }
-
-    @Override
-    protected ClientHandler build() {
-      return super.build();
     }
 
     @Override
@@ -136,15 +125,12 @@ final class ClientHandler extends Http2ConnectionHandler {
 
   /** Raises the connection window from HTTP/2's 64 KiB to the configured size, once, after the preface. */
   private void sendInitialConnectionWindow() {
-    int delta = config.flowControlWindow - connection().local().flowController().windowSize(connection().connectionStream());
-    if (delta > 0) {
-      try {
-        connection().local().flowController().incrementWindowSize(connection().connectionStream(), delta);
-      } catch (Http2Exception e) {
-        onError(ctx, true, e);
-      }
-      ctx.flush();
+    try {
+      Http2Windows.raiseConnectionWindow(connection(), config.flowControlWindow);
+    } catch (Http2Exception e) {
+      onError(ctx, true, e);
     }
+    ctx.flush();
   }
 
   WriteQueue writeQueue() {

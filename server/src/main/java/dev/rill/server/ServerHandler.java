@@ -5,7 +5,7 @@ import dev.rill.Metadata;
 import dev.rill.Status;
 import dev.rill.internal.GrpcHeaders;
 import dev.rill.internal.GrpcTimeout;
-import dev.rill.internal.Http2Limits;
+import dev.rill.internal.GrpcHttp2HandlerBuilder;
 import dev.rill.internal.Http2Windows;
 import dev.rill.internal.MetadataCodec;
 import dev.rill.internal.StatusCodec;
@@ -14,7 +14,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
@@ -75,26 +74,16 @@ final class ServerHandler extends Http2ConnectionHandler {
     return new Builder(config).build();
   }
 
-  private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<ServerHandler, Builder> {
+  private static final class Builder extends GrpcHttp2HandlerBuilder<ServerHandler, Builder> {
     private final ServerConfig config;
 
     Builder(ServerConfig config) {
-      this.config = config;
-      connection(Http2Windows.newConnection(true));
-      initialSettings(new Http2Settings()
+      super(true, new Http2Settings()
           .maxConcurrentStreams(config.maxConcurrentStreams)
           .initialWindowSize(config.flowControlWindow)
           .maxHeaderListSize(config.maxHeaderListSize));
+      this.config = config;
       gracefulShutdownTimeoutMillis(config.gracefulShutdownMillis);
-      decoderEnforceMaxRstFramesPerWindow(Http2Limits.MAX_RST_FRAMES_PER_WINDOW, Http2Limits.RST_WINDOW_SECONDS);
-      decoderEnforceMaxConsecutiveEmptyDataFrames(Http2Limits.MAX_CONSECUTIVE_EMPTY_DATA_FRAMES);
-      encoderEnforceMaxQueuedControlFrames(Http2Limits.MAX_QUEUED_CONTROL_FRAMES);
-      decoderEnforceMaxSmallContinuationFrames(Http2Limits.MAX_SMALL_CONTINUATION_FRAMES);
-    }
-
-    @Override
-    protected ServerHandler build() {
-      return super.build();
     }
 
     @Override
@@ -109,11 +98,9 @@ final class ServerHandler extends Http2ConnectionHandler {
     this.ctx = ctx;
     this.writeQueue = new WriteQueue(ctx.channel());
     super.handlerAdded(ctx);
-    int delta = config.flowControlWindow - connection().local().flowController().windowSize(connection().connectionStream());
-    if (delta > 0) {
-      connection().local().flowController().incrementWindowSize(connection().connectionStream(), delta);
-      ctx.flush();
-    }
+    // Accepted channels are active before their handlers are added: the preface has just gone out.
+    Http2Windows.raiseConnectionWindow(connection(), config.flowControlWindow);
+    ctx.flush();
   }
 
   WriteQueue writeQueue() {

@@ -3,6 +3,8 @@ package dev.rill.internal;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2LocalFlowController;
 
 /**
  * Rill's inbound flow-control policy, shared by both sides. Stream windows are returned only as the
@@ -20,5 +22,17 @@ public final class Http2Windows {
     connection.local().flowController(new DefaultHttp2LocalFlowController(
         connection, DefaultHttp2LocalFlowController.DEFAULT_WINDOW_UPDATE_RATIO, true));
     return connection;
+  }
+
+  /**
+   * Raises the connection window from HTTP/2's initial 64 KiB to {@code window}. Call once, after
+   * the connection preface went out (a WINDOW_UPDATE written before it is lost).
+   */
+  public static void raiseConnectionWindow(Http2Connection connection, int window) throws Http2Exception {
+    Http2LocalFlowController flow = connection.local().flowController();
+    int delta = window - flow.windowSize(connection.connectionStream());
+    if (delta > 0) {
+      flow.incrementWindowSize(connection.connectionStream(), delta);
+    }
   }
 }
