@@ -35,9 +35,10 @@ public final class SerializingExecutor implements Executor, Runnable {
       try {
         delegate.execute(this);
       } catch (RejectedExecutionException e) {
-        draining.set(false);
-        tasks.clear();
-        throw e;
+        // The application shut its executor down with calls still open. Dropping the tasks would
+        // leak the buffers they hold and lose the calls' final callbacks, so they run here instead.
+        log.log(Level.FINE, "executor rejected call callbacks; running them on the calling thread", e);
+        run();
       }
     }
   }

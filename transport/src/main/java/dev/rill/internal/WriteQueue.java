@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Batches writes from any thread onto a channel's event loop and flushes once per batch, so a unary
@@ -11,6 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * event loop.
  */
 public final class WriteQueue implements Runnable {
+  private static final Logger log = Logger.getLogger(WriteQueue.class.getName());
+
   /** Flush at least this often within a long batch so the socket is never starved. */
   private static final int MAX_COMMANDS_PER_FLUSH = 128;
 
@@ -36,7 +40,12 @@ public final class WriteQueue implements Runnable {
     do {
       int n = 0;
       for (Runnable command; (command = commands.poll()) != null; ) {
-        command.run();
+        try {
+          command.run();
+        } catch (RuntimeException | Error e) {
+          // One failed command must not strand the ones behind it (and the buffers they carry).
+          log.log(Level.WARNING, "write command failed on " + channel, e);
+        }
         if (++n == MAX_COMMANDS_PER_FLUSH) {
           channel.flush();
           n = 0;
