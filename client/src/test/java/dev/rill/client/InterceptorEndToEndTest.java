@@ -43,6 +43,7 @@ class InterceptorEndToEndTest {
   static final MethodDescriptor<String, String> COLLECT =
       Loopback.method(SERVICE + "/Collect", MethodType.CLIENT_STREAMING);
   static final MethodDescriptor<String, String> FAIL = Loopback.method(SERVICE + "/Fail", MethodType.UNARY);
+  static final MethodDescriptor<String, String> THROW = Loopback.method(SERVICE + "/Throw", MethodType.UNARY);
   static final Map<String, String> TOKENS = Map.of("s3cret", "alice");
   static final long T = 30;
 
@@ -103,6 +104,9 @@ class InterceptorEndToEndTest {
         .addMethod(FAIL, ServerCalls.unaryCall((req, obs) -> {
           handlerRuns.incrementAndGet();
           obs.onError(Status.ABORTED.withDescription("nope").asException());
+        }))
+        .addMethod(THROW, ServerCalls.unaryCall((req, obs) -> {
+          throw new IllegalStateException("handler bug");
         }))
         .build());
   }
@@ -319,6 +323,17 @@ class InterceptorEndToEndTest {
     List<String> events = new ArrayList<>(log);
     assertEquals(List.of("L:start", "L:recv x", "L:halfClose", "L:close ABORTED", "L:complete"), events.subList(0, 5));
     assertEquals(List.of("L:start", "L:recv only", "L:cancel"), events.subList(5, events.size()));
+  }
+
+  @Test
+  void aLoggingInterceptorSeesTheStatusOfAHandlerThatThrows() throws Exception {
+    ClientChannel channel = loopback.channel(server(new Logging("L")));
+    Status status = call(channel, THROW, new Metadata(), "x").await();
+    assertEquals(Status.Code.UNKNOWN, status.code());
+    assertEquals("application error processing RPC: java.lang.IllegalStateException: handler bug",
+        status.description());
+    awaitLogged("L:complete");
+    assertEquals(List.of("L:start", "L:recv x", "L:halfClose", "L:close UNKNOWN", "L:complete"), log);
   }
 
   /** A client interceptor that adds x-client and a deadline, and records the close it observes. */

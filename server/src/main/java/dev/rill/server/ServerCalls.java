@@ -4,6 +4,8 @@ import dev.rill.Metadata;
 import dev.rill.Status;
 import dev.rill.StatusException;
 import dev.rill.StreamObserver;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Adapts stub-style handler methods (request in, {@link StreamObserver} of responses out) to
@@ -13,6 +15,8 @@ import dev.rill.StreamObserver;
  * was handled, unless the handler calls {@link ServerCallStreamObserver#disableAutoRequest()}.
  */
 public final class ServerCalls {
+  private static final Logger log = Logger.getLogger(ServerCalls.class.getName());
+
   private ServerCalls() {}
 
   /** A unary or server-streaming method body. */
@@ -107,7 +111,11 @@ public final class ServerCalls {
                 new Metadata());
             return;
           }
-          method.invoke(request, responses);
+          try {
+            method.invoke(request, responses);
+          } catch (RuntimeException e) {
+            responses.handlerThrew(e);
+          }
           request = null;
         }
 
@@ -144,7 +152,12 @@ public final class ServerCalls {
 
         @Override
         public void onMessage(ReqT message) {
-          requests.onNext(message);
+          try {
+            requests.onNext(message);
+          } catch (RuntimeException e) {
+            responses.handlerThrew(e);
+            return;
+          }
           if (responses.autoRequest) {
             call.request(1);
           }
@@ -153,7 +166,11 @@ public final class ServerCalls {
         @Override
         public void onHalfClose() {
           halfClosed = true;
-          requests.onCompleted();
+          try {
+            requests.onCompleted();
+          } catch (RuntimeException e) {
+            responses.handlerThrew(e);
+          }
         }
 
         @Override
@@ -268,6 +285,22 @@ public final class ServerCalls {
     @Override
     public void setCompression(String encoding) {
       call.setCompression(encoding);
+    }
+
+    /**
+     * The handler threw: close the call through the (possibly intercepted) call, so interceptors
+     * observe the status, instead of leaving it to the transport's last-resort close.
+     */
+    void handlerThrew(RuntimeException e) {
+      if (completed || cancelled) {
+        throw e;
+      }
+      Status status = Status.fromThrowable(e);
+      if (status.code() == Status.Code.UNKNOWN && status.description() == null) {
+        status = status.withDescription("application error processing RPC: " + e);
+        log.log(Level.WARNING, "handler of " + call.method().fullMethodName() + " threw", e);
+      }
+      onError(status.asException(e instanceof StatusException ? ((StatusException) e).trailers() : null));
     }
 
     void cancelled() {
