@@ -111,8 +111,6 @@ final class ClientHandler extends Http2ConnectionHandler {
     if (ctx.channel().isActive()) {
       sendInitialConnectionWindow();
     }
-    ctx.channel().closeFuture().addListener(f -> ready.completeExceptionally(
-        new IllegalStateException("connection closed before the server's HTTP/2 SETTINGS arrived")));
   }
 
   @Override

@@ -77,7 +77,13 @@ final class ConnectionManager {
         .handler(new ClientInitializer(config, handler));
     ChannelFuture cf = bootstrap.connect(config.host, config.port);
     open.put(handler, cf.channel());
-    cf.channel().closeFuture().addListener(f -> closed(handler));
+    cf.channel().closeFuture().addListener(f -> {
+      // Registered on the channel, not in the handler: a connection closed while TLS is still
+      // handshaking never gets its HTTP/2 handler, and its waiting calls must fail all the same.
+      handler.ready.completeExceptionally(
+          new IllegalStateException("connection closed before the server's HTTP/2 SETTINGS arrived"));
+      closed(handler);
+    });
     cf.addListener(f -> {
       if (!f.isSuccess()) {
         handler.ready.completeExceptionally(f.cause());

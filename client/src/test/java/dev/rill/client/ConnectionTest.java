@@ -325,6 +325,38 @@ class ConnectionTest {
     return server;
   }
 
+  @Test
+  void shutdownNowDuringATlsHandshakeFailsTheWaitingCallAndTerminatesTheChannel() throws Exception {
+    // A listener that accepts TCP but never answers the TLS ClientHello: the handshake hangs.
+    rawListener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+      try {
+        return rawListener.accept();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    TestCertificates.Issued ca = TestCertificates.ca("test-ca");
+    ClientChannel channel = channel(rawListener.getLocalPort(),
+        b -> b.tls(ClientTls.builder().trustRoots(ca.certificatePem()).build()));
+    CompletableFuture<Status> closed = new CompletableFuture<>();
+    ClientCall<String, String> call = channel.newCall(ECHO, CallOptions.DEFAULT);
+    call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onClose(Status status, dev.rill.Metadata trailers) {
+        closed.complete(status);
+      }
+    }, new dev.rill.Metadata());
+    // Held by the call until a connection exists: must be released when none ever will.
+    call.sendMessage("waiting for a handshake that never ends");
+    call.halfClose();
+    try (Socket socket = accepted.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      channel.shutdownNow();
+      assertEquals(Status.Code.UNAVAILABLE, closed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).code());
+      assertTrue(channel.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS), "channel did not terminate");
+    }
+  }
+
   private ClientChannel channel(int port, java.util.function.UnaryOperator<ClientChannel.Builder> config) {
     ClientChannel channel = config.apply(ClientChannel.forAddress("127.0.0.1", port)).build();
     channels.add(channel);
