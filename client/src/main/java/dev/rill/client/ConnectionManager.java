@@ -77,11 +77,14 @@ final class ConnectionManager {
         .handler(new ClientInitializer(config, handler));
     ChannelFuture cf = bootstrap.connect(config.host, config.port);
     open.put(handler, cf.channel());
-    cf.channel().closeFuture().addListener(f -> {
+    Channel ch = cf.channel();
+    ch.closeFuture().addListener(f -> {
       // Registered on the channel, not in the handler: a connection closed while TLS is still
       // handshaking never gets its HTTP/2 handler, and its waiting calls must fail all the same.
-      handler.ready.completeExceptionally(
-          new IllegalStateException("connection closed before the server's HTTP/2 SETTINGS arrived"));
+      // Deferred one event-loop turn: a failed handshake closes the channel before it reports why,
+      // and that reason is the better message.
+      ch.eventLoop().execute(() -> handler.ready.completeExceptionally(
+          new IllegalStateException("connection closed before the server's HTTP/2 SETTINGS arrived")));
       closed(handler);
     });
     cf.addListener(f -> {
