@@ -52,10 +52,10 @@ class SafeDefaultsWireTest {
   void aRapidResetFloodGetsTheConnectionClosedWithEnhanceYourCalm() throws Exception {
     start(UnaryOperator.identity());
 
-    // Netty allows 200 resets per 30 s window: the 201st closes the connection. Not one frame more:
-    // bytes arriving after the server closed would make it answer with a TCP reset, which can discard
-    // the GOAWAY still unread in this client's receive buffer.
-    for (int i = 0; i < 201; i++) {
+    // Http2Limits allows MAX_RST_FRAMES_PER_WINDOW resets per window: one more closes the connection.
+    // Not one frame more: bytes arriving after the server closed would make it answer with a TCP
+    // reset, which can discard the GOAWAY still unread in this client's receive buffer.
+    for (int i = 0; i <= dev.rill.internal.Http2Limits.MAX_RST_FRAMES_PER_WINDOW; i++) {
       int id = 1 + 2 * i;
       client.headers(id, request(HOLD_PATH), false);
       client.rstStream(id, Http2Error.CANCEL);

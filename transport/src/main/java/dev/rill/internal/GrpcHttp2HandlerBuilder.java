@@ -19,6 +19,12 @@ public abstract class GrpcHttp2HandlerBuilder<T extends Http2ConnectionHandler, 
     decoderEnforceMaxConsecutiveEmptyDataFrames(Http2Limits.MAX_CONSECUTIVE_EMPTY_DATA_FRAMES);
     encoderEnforceMaxQueuedControlFrames(Http2Limits.MAX_QUEUED_CONTROL_FRAMES);
     decoderEnforceMaxSmallContinuationFrames(Http2Limits.MAX_SMALL_CONTINUATION_FRAMES);
+    if (!server) {
+      // Netty caps RST_STREAMs *sent* per window for servers (a peer must not make us reset in a
+      // loop); with a connection given explicitly it would apply that cap to clients too, and a
+      // client cancelling many calls must not lose its connection for it.
+      encoderEnforceMaxRstFramesPerWindow(0, 0);
+    }
   }
 
   @Override

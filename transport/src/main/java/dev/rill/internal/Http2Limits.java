@@ -17,11 +17,15 @@ public final class Http2Limits {
   /** Advertised SETTINGS_MAX_CONCURRENT_STREAMS on servers; more streams are refused. */
   public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 1000;
 
-  /** RST_STREAM frames a peer may cause per window before the connection is closed (rapid reset). */
-  public static final int MAX_RST_FRAMES_PER_WINDOW = 200;
+  /**
+   * RST_STREAM frames a peer may send per window before the connection is closed with
+   * ENHANCE_YOUR_CALM (rapid reset, CVE-2023-44487). Netty's own default, 200 per 30 s, also stops a
+   * client that legitimately cancels many calls; attacks run at tens of thousands per second.
+   */
+  public static final int MAX_RST_FRAMES_PER_WINDOW = 1000;
 
   /** The rapid-reset window, in seconds. */
-  public static final int RST_WINDOW_SECONDS = 30;
+  public static final int RST_WINDOW_SECONDS = 10;
 
   /** Empty DATA frames in a row before the connection is closed as a flood. */
   public static final int MAX_CONSECUTIVE_EMPTY_DATA_FRAMES = 2;

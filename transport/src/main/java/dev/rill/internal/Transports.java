@@ -13,6 +13,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -28,6 +31,9 @@ public final class Transports {
   /** Whether new event loop groups use native epoll. */
   public static final boolean EPOLL =
       !"nio".equalsIgnoreCase(System.getProperty("rill.transport")) && Epoll.isAvailable();
+
+  /** Whether a group runs epoll, asked once per group. */
+  private static final Map<EventLoopGroup, Boolean> EPOLL_GROUPS = Collections.synchronizedMap(new WeakHashMap<>());
 
   private Transports() {}
 
@@ -60,7 +66,10 @@ public final class Transports {
   }
 
   private static boolean isEpoll(EventLoopGroup group) {
-    return group instanceof IoEventLoopGroup && ((IoEventLoopGroup) group).isIoType(EpollIoHandler.class);
+    // Cached per group: isIoType takes one of the group's event loops (next()), and doing that on
+    // every connect would put every connection's registration on the same loop of a two-loop group.
+    return EPOLL_GROUPS.computeIfAbsent(group,
+        g -> g instanceof IoEventLoopGroup && ((IoEventLoopGroup) g).isIoType(EpollIoHandler.class));
   }
 
   private static final class SharedEventLoops {
