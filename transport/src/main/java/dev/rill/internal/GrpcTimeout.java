@@ -8,6 +8,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GrpcTimeout {
   private static final long MAX_VALUE = 99_999_999L;
+  /** Nanoseconds per unit, finest first; encode runs on every call with a deadline. */
+  private static final long[] DIVISORS = {1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L, 3_600_000_000_000L};
+  private static final char[] UNITS = {'u', 'm', 'S', 'M', 'H'};
 
   private GrpcTimeout() {}
 
@@ -22,12 +25,10 @@ public final class GrpcTimeout {
     if (nanos <= MAX_VALUE) {
       return nanos + "n";
     }
-    long[] divisors = {1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L, 3_600_000_000_000L};
-    char[] units = {'u', 'm', 'S', 'M', 'H'};
-    for (int i = 0; i < divisors.length; i++) {
-      long value = ceilDiv(nanos, divisors[i]);
+    for (int i = 0; i < DIVISORS.length; i++) {
+      long value = ceilDiv(nanos, DIVISORS[i]);
       if (value <= MAX_VALUE) {
-        return value + String.valueOf(units[i]);
+        return value + String.valueOf(UNITS[i]);
       }
     }
     return MAX_VALUE + "H";
