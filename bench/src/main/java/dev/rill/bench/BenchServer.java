@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
  * {@code ./rill bench-server}: serves grpc.testing.BenchmarkService alone, so any load tool (Rill's
  * bench-client, grpc-java's AsyncClient, h2load, ghz) can drive Rill. Flags as AsyncServer's where they
  * overlap: {@code --port=N}, {@code --tls} (grpc-java's test certificate; clients use {@code --tls --testca}),
- * {@code --directexecutor} (handlers on the event loop instead of Rill's default executor).
+ * {@code --directexecutor} (handlers on the event loop instead of {@link BenchExecutor}, the ForkJoinPool
+ * AsyncServer uses).
  */
 final class BenchServer {
   /** Printed once listening; the bench runner waits for it. */
@@ -52,6 +53,8 @@ final class BenchServer {
     }
     if (directExecutor) {
       builder.directExecutor();
+    } else {
+      builder.executor(BenchExecutor.pool());
     }
     return builder.build().start();
   }

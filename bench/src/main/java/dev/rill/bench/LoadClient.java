@@ -122,6 +122,8 @@ final class LoadClient {
     if (config.directExecutor()) {
       // Callbacks on the event loop, as AsyncClient's --directexecutor.
       builder.executor(Runnable::run);
+    } else {
+      builder.executor(BenchExecutor.pool());
     }
     return builder.build();
   }
