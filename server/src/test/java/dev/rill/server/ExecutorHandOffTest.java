@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rill.MethodDescriptor;
 import dev.rill.MethodType;
+import io.netty.handler.codec.http2.Http2Error;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,6 +30,7 @@ class ExecutorHandOffTest {
       .requestMarshaller(WireFixtures.UTF8).responseMarshaller(WireFixtures.UTF8).build();
   private static final int CALLS = 20;
 
+  private final CallProbe probe = new CallProbe();
   private final ExecutorService pool = Executors.newFixedThreadPool(2);
   private final AtomicInteger submissions = new AtomicInteger();
   private Server server;
@@ -42,9 +45,9 @@ class ExecutorHandOffTest {
     pool.shutdownNow();
   }
 
-  @Test
-  void aUnaryRequestReadAtOnceReachesItsHandlerInOneSubmissionAndCompletesInAtMostTwo() throws Exception {
-    server = WireFixtures.server(new CallProbe())
+  @BeforeEach
+  void start() throws Exception {
+    server = WireFixtures.server(probe)
         .addService(ServiceDefinition.builder("test.HandOff")
             // Answers with the number of submissions so far.
             .addMethod(COUNT, ServerCalls.unaryCall((req, out) -> {
@@ -58,7 +61,10 @@ class ExecutorHandOffTest {
         })
         .build().start();
     client = RawHttp2Client.connect(server.port());
+  }
 
+  @Test
+  void aUnaryRequestReadAtOnceReachesItsHandlerInOneSubmissionAndCompletesInAtMostTwo() throws Exception {
     List<Integer> toHandler = new ArrayList<>();
     List<Integer> toEnd = new ArrayList<>();
     for (int i = 0; i < CALLS; i++) {
@@ -79,5 +85,49 @@ class ExecutorHandOffTest {
 
     assertEquals(List.of(1), toHandler.stream().distinct().toList(), "submissions before the handler ran");
     assertTrue(toEnd.stream().allMatch(n -> n <= 2), "submissions per call (then onComplete): " + toEnd);
+  }
+
+  @Test
+  void aUnaryRequestWithTwoMessagesReadWithItsHeadersStillFailsAsTooManyRequests() throws Exception {
+    client.cork();
+    client.headers(1, request(WireFixtures.UNARY_PATH), false);
+    client.data(1, message("one"), false);
+    client.data(1, message("two"), false);
+    client.data(1, message("three"), true);
+    client.uncork();
+
+    RawHttp2Client.Response r = client.response(1);
+    assertEquals("13", r.trailers().get("grpc-status"));
+    assertEquals("too many requests: UNARY method takes one", r.trailers().get("grpc-message"));
+  }
+
+  @Test
+  void aStreamResetInTheReadThatOpenedItStartsItsHandlerAndThenCancelsIt() throws Exception {
+    client.cork();
+    client.headers(1, request(WireFixtures.HOLD_PATH), false);
+    client.data(1, message("never requested"), false);
+    client.rstStream(1, Http2Error.CANCEL);
+    client.uncork();
+
+    CallProbe.Call held = probe.nextCall();
+    held.awaitCancelled();
+    assertTrue(held.messages.isEmpty(), "nothing was requested");
+  }
+
+  @Test
+  void aUnaryStreamResetInTheReadThatOpenedItDropsItsMessageAndAnswersNothing() throws Exception {
+    client.cork();
+    client.headers(1, request(WireFixtures.UNARY_PATH), false);
+    client.data(1, message("dropped"), false);
+    client.rstStream(1, Http2Error.CANCEL);
+    client.uncork();
+
+    client.pingRoundTrip();
+    assertEquals(List.of(), client.drain(1), "no response to a reset stream");
+    // The connection still serves calls.
+    client.headers(3, request(WireFixtures.UNARY_PATH), false);
+    client.data(3, message("after"), true);
+    assertEquals("after", new String(RawHttp2Client.messages(client.response(3).body()).get(0),
+        StandardCharsets.UTF_8));
   }
 }
