@@ -11,6 +11,7 @@ import dev.rill.internal.GrpcTimeout;
 import dev.rill.internal.Http2Limits;
 import dev.rill.internal.MessageFramer;
 import dev.rill.internal.MetadataCodec;
+import dev.rill.internal.ReadBatch;
 import dev.rill.internal.SerializingExecutor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -55,6 +56,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private final Object bindLock = new Object();
   private List<Runnable> pending = new ArrayList<>();
   private ClientHandler handler;
+  /** The bound connection's read batch; null until bound. */
+  private volatile ReadBatch readBatch;
   private volatile boolean streamStarted;
 
   private ScheduledFuture<?> deadlineTimer;
@@ -183,6 +186,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         return;
       }
       handler = h;
+      readBatch = h.readBatch();
       h.writeQueue().enqueue(() -> stream.attach(h));
       for (Runnable command : pending) {
         h.writeQueue().enqueue(command);
@@ -296,7 +300,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
   void messageArrived(ByteBuf message, boolean compressed) {
     try {
-      callbacks.execute(() -> deliver(message, compressed));
+      schedule(() -> deliver(message, compressed));
     } catch (RuntimeException e) {
       message.release();
       throw e;
@@ -371,7 +375,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       timer.cancel(false);
     }
     context.removeListener(contextCancelled);
-    callbacks.execute(() -> {
+    schedule(() -> {
       closeDelivered = true;
       Status s = callbackFailure != null ? callbackFailure : status;
       try {
@@ -384,7 +388,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   }
 
   private void callback(java.util.function.Consumer<Listener<RespT>> event) {
-    callbacks.execute(() -> {
+    schedule(() -> {
       if (closeDelivered) {
         return;
       }
@@ -394,6 +398,16 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         listenerThrew(t);
       }
     });
+  }
+
+  /** Any thread: runs {@code task} on the callback executor, after the connection's current read if any. */
+  private void schedule(Runnable task) {
+    ReadBatch batch = readBatch;
+    if (batch == null) {
+      callbacks.execute(task);
+    } else {
+      batch.execute(callbacks, task);
+    }
   }
 
   private void listenerThrew(Throwable t) {

@@ -3,6 +3,7 @@ package dev.rill.client;
 import dev.rill.Status;
 import dev.rill.internal.GrpcHttp2HandlerBuilder;
 import dev.rill.internal.Http2Windows;
+import dev.rill.internal.ReadBatch;
 import dev.rill.internal.WriteQueue;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -31,8 +32,8 @@ import java.util.logging.Logger;
  * A client connection's HTTP/2 handler: opens a stream per call (waiting for a slot when the server's
  * MAX_CONCURRENT_STREAMS is reached), routes frames to {@link ClientStream}s, and drains on GOAWAY.
  *
- * <p>Owned by the connection's event loop: every method runs there, except {@link #writeQueue()} and
- * {@link #isUsable()}, which any thread may call.
+ * <p>Owned by the connection's event loop: every method runs there, except {@link #writeQueue()},
+ * {@link #readBatch()} and {@link #isUsable()}, which any thread may call.
  */
 final class ClientHandler extends Http2ConnectionHandler {
   private static final Logger log = Logger.getLogger(ClientHandler.class.getName());
@@ -43,6 +44,7 @@ final class ClientHandler extends Http2ConnectionHandler {
   final CompletableFuture<ClientHandler> ready = new CompletableFuture<>();
   private ChannelHandlerContext ctx;
   private volatile WriteQueue writeQueue;
+  private volatile ReadBatch readBatch;
   private volatile boolean draining;
   private boolean closeWhenIdle;
   private Status goAwayStatus;
@@ -107,6 +109,7 @@ final class ClientHandler extends Http2ConnectionHandler {
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
     this.writeQueue = new WriteQueue(ctx.channel());
+    this.readBatch = new ReadBatch(ctx.executor());
     super.handlerAdded(ctx);
     if (ctx.channel().isActive()) {
       sendInitialConnectionWindow();
@@ -133,6 +136,32 @@ final class ClientHandler extends Http2ConnectionHandler {
 
   WriteQueue writeQueue() {
     return writeQueue;
+  }
+
+  ReadBatch readBatch() {
+    return readBatch;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    readBatch.reading();
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    // Calls first, so the executor works on them while this thread writes the read's replies out.
+    readBatch.readComplete();
+    super.channelReadComplete(ctx);
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+    try {
+      super.handlerRemoved0(ctx);
+    } finally {
+      readBatch.readComplete();
+    }
   }
 
   ChannelHandlerContext ctx() {
@@ -231,12 +260,18 @@ final class ClientHandler extends Http2ConnectionHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    super.channelInactive(ctx);
-    if (!streams.isEmpty()) {
-      for (ClientStream s : new ArrayList<>(streams.values())) {
-        s.streamClosed(Status.UNAVAILABLE.withDescription("connection closed while the call was open"));
+    try {
+      super.channelInactive(ctx);
+      if (!streams.isEmpty()) {
+        for (ClientStream s : new ArrayList<>(streams.values())) {
+          s.streamClosed(Status.UNAVAILABLE.withDescription("connection closed while the call was open"));
+        }
+        streams.clear();
       }
-      streams.clear();
+    } finally {
+      // Normally a no-op: channelReadComplete has already run. Defensive against a pipeline that
+      // ends without one, since a held callback would never run and would leak its buffer.
+      readBatch.readComplete();
     }
   }
 

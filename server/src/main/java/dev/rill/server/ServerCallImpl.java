@@ -45,6 +45,8 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   private volatile boolean cancelled;
 
   // Application-thread state.
+  /** Messages the transport requested before the handler started; its own first requests use them up. */
+  private int grantedUpFront;
   private boolean closeCalled;
   private boolean messageSent;
   private Codec compressor;
@@ -69,7 +71,12 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   }
 
   void start(ServerCallHandler<ReqT, RespT> handler, Metadata headers) {
-    callbacks.execute(() -> runCallback(() -> {
+    // Requested here, on the event loop, rather than by the handler from its thread: a request that
+    // arrived in the same read as the headers then reaches the handler in the same executor hand-off.
+    // Set before the handler is scheduled, which publishes it to the handler's thread.
+    int upFront = ServerCalls.upFrontRequests(handler);
+    grantedUpFront = upFront;
+    schedule(() -> runCallback(() -> {
       Listener<ReqT> l = handler.startCall(this, headers);
       if (l == null) {
         throw new NullPointerException("startCall of " + method.fullMethodName() + " returned no listener");
@@ -81,6 +88,9 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
         l.onReady();
       }
     });
+    if (upFront > 0) {
+      stream.request(upFront);
+    }
   }
 
   @Override
@@ -88,10 +98,19 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
     if (count <= 0) {
       throw new IllegalArgumentException("request: count must be positive, got " + count);
     }
+    if (grantedUpFront > 0) {
+      int taken = Math.min(count, grantedUpFront);
+      grantedUpFront -= taken;
+      count -= taken;
+      if (count == 0) {
+        return;
+      }
+    }
+    int n = count;
     if (stream.inEventLoop()) {
-      stream.request(count);
+      stream.request(n);
     } else {
-      stream.enqueue(() -> stream.request(count));
+      stream.enqueue(() -> stream.request(n));
     }
   }
 
@@ -220,7 +239,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   /** Event loop: a whole request message arrived; parsed on the callback thread. */
   void messageArrived(ByteBuf message, boolean compressed) {
     try {
-      callbacks.execute(() -> deliver(message, compressed));
+      schedule(() -> deliver(message, compressed));
     } catch (RuntimeException e) {
       message.release();
       throw e;
@@ -314,12 +333,17 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
 
   /** Schedules a listener event; skipped if the handler never produced a listener. */
   private void callback(Consumer<Listener<ReqT>> event) {
-    callbacks.execute(() -> {
+    schedule(() -> {
       Listener<ReqT> l = listener;
       if (l != null) {
         runCallback(() -> event.accept(l));
       }
     });
+  }
+
+  /** Event loop: runs {@code task} on the callback executor, after the current socket read if any. */
+  private void schedule(Runnable task) {
+    stream.readBatch().execute(callbacks, task);
   }
 
   private void runCallback(Runnable task) {

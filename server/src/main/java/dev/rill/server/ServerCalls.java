@@ -74,7 +74,18 @@ public final class ServerCalls {
     };
   }
 
+  /**
+   * How many messages the transport may request for {@code handler} before it starts: exactly what
+   * the handler would request first, so flow control is unchanged; 0 for handlers it cannot know.
+   */
+  static int upFrontRequests(ServerCallHandler<?, ?> handler) {
+    return handler instanceof UnaryRequestHandler ? UnaryRequestHandler.REQUESTS : 0;
+  }
+
   private static final class UnaryRequestHandler<ReqT, RespT> implements ServerCallHandler<ReqT, RespT> {
+    /** Two, not one: a second request message must be detected as a protocol violation. */
+    static final int REQUESTS = 2;
+
     private final UnaryMethod<ReqT, RespT> method;
 
     UnaryRequestHandler(UnaryMethod<ReqT, RespT> method) {
@@ -84,8 +95,7 @@ public final class ServerCalls {
     @Override
     public ServerCall.Listener<ReqT> startCall(ServerCall<ReqT, RespT> call, Metadata headers) {
       ResponseObserver<ReqT, RespT> responses = new ResponseObserver<>(call);
-      // Two, not one: a second request message must be detected as a protocol violation.
-      call.request(2);
+      call.request(REQUESTS);
       return new ServerCall.Listener<>() {
         private ReqT request;
         private boolean tooMany;

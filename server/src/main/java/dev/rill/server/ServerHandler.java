@@ -8,6 +8,7 @@ import dev.rill.internal.GrpcTimeout;
 import dev.rill.internal.GrpcHttp2HandlerBuilder;
 import dev.rill.internal.Http2Windows;
 import dev.rill.internal.MetadataCodec;
+import dev.rill.internal.ReadBatch;
 import dev.rill.internal.StatusCodec;
 import dev.rill.internal.WriteQueue;
 import io.netty.buffer.ByteBuf;
@@ -48,6 +49,7 @@ final class ServerHandler extends Http2ConnectionHandler {
   private final Http2Connection.PropertyKey streamKey;
   private ChannelHandlerContext ctx;
   private WriteQueue writeQueue;
+  private ReadBatch readBatch;
   /** Set once graceful shutdown has started. */
   private boolean draining;
   private ScheduledFuture<?> pingTimeout;
@@ -97,6 +99,7 @@ final class ServerHandler extends Http2ConnectionHandler {
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
     this.writeQueue = new WriteQueue(ctx.channel());
+    this.readBatch = new ReadBatch(ctx.executor());
     super.handlerAdded(ctx);
     // Accepted channels are active before their handlers are added: the preface has just gone out.
     Http2Windows.raiseConnectionWindow(connection(), config.flowControlWindow);
@@ -109,6 +112,32 @@ final class ServerHandler extends Http2ConnectionHandler {
 
   ChannelHandlerContext ctx() {
     return ctx;
+  }
+
+  ReadBatch readBatch() {
+    return readBatch;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    readBatch.reading();
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    // Calls first, so the pool works on them while this thread writes the read's replies out.
+    readBatch.readComplete();
+    super.channelReadComplete(ctx);
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+    try {
+      super.handlerRemoved0(ctx);
+    } finally {
+      readBatch.readComplete();
+    }
   }
 
   ServerConfig config() {
@@ -150,7 +179,13 @@ final class ServerHandler extends Http2ConnectionHandler {
       pingTimeout.cancel(false);
       pingTimeout = null;
     }
-    super.channelInactive(ctx);
+    try {
+      super.channelInactive(ctx);
+    } finally {
+      // Normally a no-op: channelReadComplete has already run. Defensive against a pipeline that
+      // ends without one, since a held callback would never run and would leak its buffer.
+      readBatch.readComplete();
+    }
   }
 
   private void finishGracefulShutdown() {

@@ -6,6 +6,7 @@ import dev.rill.Status;
 import dev.rill.internal.GrpcHeaders;
 import dev.rill.internal.MessageDeframer;
 import dev.rill.internal.MetadataCodec;
+import dev.rill.internal.ReadBatch;
 import dev.rill.internal.StatusCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -71,6 +72,10 @@ final class ServerStream implements MessageDeframer.Listener {
 
   ChannelHandlerContext ctx() {
     return ctx;
+  }
+
+  ReadBatch readBatch() {
+    return handler.readBatch();
   }
 
   void inboundData(ByteBuf data, boolean endOfStream) {

@@ -10,7 +10,8 @@ import java.util.logging.Logger;
 
 /**
  * Runs tasks one at a time, in submission order, on a delegate executor: the callbacks of one call
- * never overlap and never reorder, while different calls run in parallel. Thread-safe.
+ * never overlap and never reorder, while different calls run in parallel. Thread-safe, except that
+ * {@link #enqueue} and {@link #flush} belong to one batching thread (see {@link ReadBatch}).
  */
 public final class SerializingExecutor implements Executor, Runnable {
   private static final Logger log = Logger.getLogger(SerializingExecutor.class.getName());
@@ -19,6 +20,8 @@ public final class SerializingExecutor implements Executor, Runnable {
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   /** True from the moment a drain is scheduled until it finds the queue empty. */
   private final AtomicBoolean draining = new AtomicBoolean();
+  /** Tasks were {@link #enqueue enqueued} and {@link #flush} has not run since; event-loop owned. */
+  private boolean awaitingFlush;
 
   public SerializingExecutor(Executor delegate) {
     this.delegate = delegate;
@@ -28,6 +31,28 @@ public final class SerializingExecutor implements Executor, Runnable {
   public void execute(Runnable task) {
     tasks.add(task);
     schedule();
+  }
+
+  /**
+   * Queues {@code task} without scheduling it: it runs after the next {@link #flush} (or sooner, if a
+   * drain is already under way). For a single batching thread, the connection's event loop. Returns
+   * true if this is the first task since the last flush, so the caller knows to flush once.
+   */
+  public boolean enqueue(Runnable task) {
+    tasks.add(task);
+    if (awaitingFlush) {
+      return false;
+    }
+    awaitingFlush = true;
+    return true;
+  }
+
+  /** Schedules the tasks {@link #enqueue enqueued} so far; the batching thread only. */
+  public void flush() {
+    awaitingFlush = false;
+    if (!tasks.isEmpty()) {
+      schedule();
+    }
   }
 
   private void schedule() {
