@@ -6,15 +6,12 @@ import dev.rill.Deadline;
 import dev.rill.Metadata;
 import dev.rill.MethodDescriptor;
 import dev.rill.Status;
-import dev.rill.internal.GrpcHeaders;
 import dev.rill.internal.GrpcTimeout;
 import dev.rill.internal.Http2Limits;
 import dev.rill.internal.MessageFramer;
-import dev.rill.internal.MetadataCodec;
 import dev.rill.internal.SerializingExecutor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 import java.io.IOException;
@@ -137,27 +134,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   }
 
   private Http2Headers requestHeaders(Metadata metadata, Deadline deadline) {
-    Metadata extra = options.headers();
-    Http2Headers h = new DefaultHttp2Headers(false, 10 + metadata.size() + (extra == null ? 0 : extra.size()));
-    h.method(GrpcHeaders.POST);
-    h.scheme(config.scheme);
-    h.path(new AsciiString(method.path()));
-    h.authority(config.authority);
-    h.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
-    h.add(GrpcHeaders.TE, GrpcHeaders.TE_TRAILERS);
-    h.add(GrpcHeaders.USER_AGENT, config.userAgent);
-    if (deadline != null) {
-      h.add(GrpcHeaders.GRPC_TIMEOUT, new AsciiString(GrpcTimeout.encode(deadline.remainingNanos())));
-    }
-    if (compressor != null) {
-      h.add(GrpcHeaders.GRPC_ENCODING, new AsciiString(compressor.name()));
-    }
-    h.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, config.acceptEncoding);
-    if (extra != null) {
-      MetadataCodec.appendTo(extra, h);
-    }
-    MetadataCodec.appendTo(metadata, h);
-    return h;
+    return config.requestHeaders.forCall(method.path(), metadata, options.headers(),
+        deadline == null ? null : new AsciiString(GrpcTimeout.encode(deadline.remainingNanos())),
+        compressor == null ? null : new AsciiString(compressor.name()));
   }
 
   /** Runs {@code command} on the connection's event loop, or holds it until one is bound. */
