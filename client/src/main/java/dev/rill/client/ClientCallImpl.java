@@ -60,6 +60,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   // Application-thread state.
   private boolean started;
   private boolean halfClosed;
+  /** The last message write, which a half-close folds into while it is still queued. */
+  private MessageWrite lastWrite;
   private Codec compressor;
   private boolean messageCompression = true;
 
@@ -198,6 +200,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     if (!started || halfClosed) {
       throw new IllegalStateException(started ? "sendMessage: already half-closed" : "sendMessage: call not started");
     }
+    lastWrite = null;
     if (closed.get()) {
       return;
     }
@@ -205,7 +208,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         messageCompression ? compressor : null, ByteBufAllocator.DEFAULT);
     int size = framed.readableBytes();
     pendingBytes.addAndGet(size);
-    run(() -> stream.writeMessage(framed, () -> onWritten(size)));
+    MessageWrite write = new MessageWrite(framed, size);
+    lastWrite = write;
+    run(write);
   }
 
   @Override
@@ -214,7 +219,11 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       throw new IllegalStateException(started ? "halfClose: already half-closed" : "halfClose: call not started");
     }
     halfClosed = true;
-    run(stream::halfClose);
+    MessageWrite last = lastWrite;
+    lastWrite = null;
+    if (last == null || !last.compareAndSet(MessageWrite.QUEUED, MessageWrite.LAST)) {
+      run(stream::halfClose);
+    }
   }
 
   @Override
@@ -386,5 +395,31 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       callbackFailure = status;
     }
     cancelWith(status);
+  }
+
+  /**
+   * Writes one message on the event loop. A half-close that finds it still queued marks it LAST
+   * instead of queueing its own command: the message then goes as one DATA frame with END_STREAM,
+   * sparing an empty frame and the buffer merging Netty's encoder does for two queued frames. The
+   * state is claimed once by either side, so the end of stream is sent exactly once.
+   */
+  private final class MessageWrite extends AtomicInteger implements Runnable {
+    static final int QUEUED = 0;
+    static final int RUNNING = 1;
+    static final int LAST = 2;
+
+    private final ByteBuf framed;
+    private final int size;
+
+    MessageWrite(ByteBuf framed, int size) {
+      this.framed = framed;
+      this.size = size;
+    }
+
+    @Override
+    public void run() {
+      boolean endOfStream = getAndSet(RUNNING) == LAST;
+      stream.writeMessage(framed, endOfStream, () -> onWritten(size));
+    }
   }
 }
