@@ -103,11 +103,8 @@ public class CallContext {
 
   /** Restores {@code previous} (from {@link #attach}). */
   public void detach(CallContext previous) {
-    if (previous == null || previous == ROOT) {
-      CURRENT.remove();
-    } else {
-      CURRENT.set(previous);
-    }
+    // set(null), not remove(): a removed entry is allocated again by the next attach's get().
+    CURRENT.set(previous == ROOT ? null : previous);
   }
 
   /** A context that can be cancelled, with everything derived from it. */
@@ -115,12 +112,17 @@ public class CallContext {
     private final Object lock = new Object();
     private List<Runnable> listeners;
     private volatile Status status;
+    /** Null when the parent can never be cancelled (ROOT), the case of every server call. */
     private final Runnable parentListener;
 
     Cancellable(CallContext parent, Deadline deadline) {
       super(parent, deadline);
-      this.parentListener = () -> cancel(parent.cancellationStatus());
-      parent.addListener(parentListener);
+      if (parent instanceof Cancellable) {
+        this.parentListener = () -> cancel(parent.cancellationStatus());
+        parent.addListener(parentListener);
+      } else {
+        this.parentListener = null;
+      }
     }
 
     @Override
@@ -174,7 +176,7 @@ public class CallContext {
     /** Stops following the parent's cancellation; call when the work this context covers is done. */
     public void detachFromParent() {
       CallContext p = parentContext();
-      if (p != null) {
+      if (p != null && parentListener != null) {
         p.removeListener(parentListener);
       }
     }

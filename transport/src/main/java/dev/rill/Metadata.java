@@ -21,13 +21,15 @@ import java.util.Set;
  */
 public final class Metadata {
   private static final String BINARY_SUFFIX = "-bin";
+  /** Most metadata stays empty: its array is allocated on the first entry. */
+  private static final Object[] NO_ENTRIES = {};
 
   /** Alternating keys (String) and values (String or byte[]). */
   private Object[] entries;
   private int size;
 
   public Metadata() {
-    entries = new Object[8];
+    entries = NO_ENTRIES;
   }
 
   /** Whether {@code key} names binary values. */
@@ -172,7 +174,7 @@ public final class Metadata {
 
   private void add(String key, Object value) {
     if (2 * size + 2 > entries.length) {
-      entries = Arrays.copyOf(entries, entries.length * 2);
+      entries = Arrays.copyOf(entries, Math.max(8, entries.length * 2));
     }
     entries[2 * size] = key;
     entries[2 * size + 1] = value;

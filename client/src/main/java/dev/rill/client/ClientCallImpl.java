@@ -6,16 +6,13 @@ import dev.rill.Deadline;
 import dev.rill.Metadata;
 import dev.rill.MethodDescriptor;
 import dev.rill.Status;
-import dev.rill.internal.GrpcHeaders;
 import dev.rill.internal.GrpcTimeout;
 import dev.rill.internal.Http2Limits;
 import dev.rill.internal.MessageFramer;
-import dev.rill.internal.MetadataCodec;
 import dev.rill.internal.ReadBatch;
 import dev.rill.internal.SerializingExecutor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 import java.io.IOException;
@@ -66,6 +63,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   // Application-thread state.
   private boolean started;
   private boolean halfClosed;
+  /** The last message write, which a half-close folds into while it is still queued. */
+  private MessageWrite lastWrite;
   private Codec compressor;
   private boolean messageCompression = true;
 
@@ -140,27 +139,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   }
 
   private Http2Headers requestHeaders(Metadata metadata, Deadline deadline) {
-    Metadata extra = options.headers();
-    Http2Headers h = new DefaultHttp2Headers(false, 10 + metadata.size() + (extra == null ? 0 : extra.size()));
-    h.method(GrpcHeaders.POST);
-    h.scheme(config.scheme);
-    h.path(new AsciiString(method.path()));
-    h.authority(config.authority);
-    h.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
-    h.add(GrpcHeaders.TE, GrpcHeaders.TE_TRAILERS);
-    h.add(GrpcHeaders.USER_AGENT, config.userAgent);
-    if (deadline != null) {
-      h.add(GrpcHeaders.GRPC_TIMEOUT, new AsciiString(GrpcTimeout.encode(deadline.remainingNanos())));
-    }
-    if (compressor != null) {
-      h.add(GrpcHeaders.GRPC_ENCODING, new AsciiString(compressor.name()));
-    }
-    h.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, config.acceptEncoding);
-    if (extra != null) {
-      MetadataCodec.appendTo(extra, h);
-    }
-    MetadataCodec.appendTo(metadata, h);
-    return h;
+    return config.requestHeaders.forCall(method.path(), metadata, options.headers(),
+        deadline == null ? null : new AsciiString(GrpcTimeout.encode(deadline.remainingNanos())),
+        compressor == null ? null : new AsciiString(compressor.name()));
   }
 
   /** Runs {@code command} on the connection's event loop, or holds it until one is bound. */
@@ -223,6 +204,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     if (!started || halfClosed) {
       throw new IllegalStateException(started ? "sendMessage: already half-closed" : "sendMessage: call not started");
     }
+    lastWrite = null;
     if (closed.get()) {
       return;
     }
@@ -230,7 +212,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         messageCompression ? compressor : null, ByteBufAllocator.DEFAULT);
     int size = framed.readableBytes();
     pendingBytes.addAndGet(size);
-    run(() -> stream.writeMessage(framed, () -> onWritten(size)));
+    MessageWrite write = new MessageWrite(framed, size);
+    lastWrite = write;
+    run(write);
   }
 
   @Override
@@ -239,7 +223,11 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       throw new IllegalStateException(started ? "halfClose: already half-closed" : "halfClose: call not started");
     }
     halfClosed = true;
-    run(stream::halfClose);
+    MessageWrite last = lastWrite;
+    lastWrite = null;
+    if (last == null || !last.compareAndSet(MessageWrite.QUEUED, MessageWrite.LAST)) {
+      run(stream::halfClose);
+    }
   }
 
   @Override
@@ -421,5 +409,31 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       callbackFailure = status;
     }
     cancelWith(status);
+  }
+
+  /**
+   * Writes one message on the event loop. A half-close that finds it still queued marks it LAST
+   * instead of queueing its own command: the message then goes as one DATA frame with END_STREAM,
+   * sparing an empty frame and the buffer merging Netty's encoder does for two queued frames. The
+   * state is claimed once by either side, so the end of stream is sent exactly once.
+   */
+  private final class MessageWrite extends AtomicInteger implements Runnable {
+    static final int QUEUED = 0;
+    static final int RUNNING = 1;
+    static final int LAST = 2;
+
+    private final ByteBuf framed;
+    private final int size;
+
+    MessageWrite(ByteBuf framed, int size) {
+      this.framed = framed;
+      this.size = size;
+    }
+
+    @Override
+    public void run() {
+      boolean endOfStream = getAndSet(RUNNING) == LAST;
+      stream.writeMessage(framed, endOfStream, () -> onWritten(size));
+    }
   }
 }

@@ -27,6 +27,7 @@ final class ClientConfig {
   final Map<String, Codec> codecs;
   final AsciiString acceptEncoding;
   final AsciiString userAgent;
+  final RequestHeaders requestHeaders;
 
   ClientConfig(String host, int port, String authority, String tlsHost, SslContext sslContext,
       EventLoopGroup group, Executor executor, int maxInboundMessageSize, int maxHeaderListSize,
@@ -46,5 +47,6 @@ final class ClientConfig {
     this.codecs = codecs;
     this.acceptEncoding = new AsciiString(String.join(",", codecs.keySet()));
     this.userAgent = userAgent;
+    this.requestHeaders = new RequestHeaders(this);
   }
 }

@@ -85,14 +85,15 @@ final class ClientStream implements MessageDeframer.Listener {
     }
   }
 
-  void writeMessage(ByteBuf framed, Runnable onWritten) {
+  /** Writes a framed message, with END_STREAM if {@code endOfStream} (the call half-closed after it). */
+  void writeMessage(ByteBuf framed, boolean endOfStream, Runnable onWritten) {
     assert onOwnerThread();
     if (done || id < 0) {
       framed.release();
       onWritten.run();
       return;
     }
-    handler.encoder().writeData(ctx, id, framed, 0, false, ctx.newPromise())
+    handler.encoder().writeData(ctx, id, framed, 0, endOfStream, ctx.newPromise())
         .addListener(f -> onWritten.run());
   }
 

@@ -296,6 +296,19 @@ class StatusAndMetadataEndToEndTest {
   }
 
   @Test
+  void callsWithoutMetadataShareNothingWithCallsThatHaveSome() throws Exception {
+    Outcome plain = callAndWait(ECHO_METADATA, new Metadata(), "x");
+    CallOptions options = CallOptions.DEFAULT.withHeaders(new Metadata().put("x-from-options", "a"))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
+    Outcome rich = call(ECHO_METADATA, options, new Metadata().put("x-call", "1"), "x").get(30, TimeUnit.SECONDS);
+    Outcome plainAgain = callAndWait(ECHO_METADATA, new Metadata(), "x");
+    assertEquals(List.of(), new ArrayList<>(plain.trailers.keys()));
+    assertEquals(List.of("x-from-options", "x-call"), new ArrayList<>(rich.trailers.keys()));
+    assertEquals(List.of(), new ArrayList<>(plainAgain.trailers.keys()));
+    assertEquals(List.of(), new ArrayList<>(plainAgain.headers.keys()));
+  }
+
+  @Test
   void aBlockingIteratorSurfacesTheTrailersOfAFailedStream() {
     Iterator<String> it = ClientCalls.blockingServerStreamingCall(channel, FAIL_STREAMING,
         CallOptions.DEFAULT.withHeaders(new Metadata().putBinary("x-b-bin", new byte[] {0, 10, 13})), "8:gone");

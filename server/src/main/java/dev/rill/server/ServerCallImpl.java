@@ -30,6 +30,8 @@ import java.util.logging.Logger;
  * {@code cancelled} run on the event loop and only schedule callbacks.
  */
 final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
+  /** Cancels the context of a call that completed; one for all calls. */
+  private static final Status COMPLETED = Status.CANCELLED.withDescription("server call completed");
   private static final Logger log = Logger.getLogger(ServerCallImpl.class.getName());
 
   private final ServerStream stream;
@@ -314,7 +316,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
 
   /** Event loop: the trailers were written. */
   void completed() {
-    context.cancel(Status.CANCELLED.withDescription("server call completed"));
+    context.cancel(COMPLETED);
     callback(Listener::onComplete);
   }
 

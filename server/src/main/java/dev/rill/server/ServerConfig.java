@@ -1,6 +1,9 @@
 package dev.rill.server;
 
 import dev.rill.Codec;
+import dev.rill.internal.GrpcHeaders;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
 import io.netty.util.AsciiString;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +25,11 @@ final class ServerConfig {
   final Map<String, Codec> codecs;
   /** The {@code grpc-accept-encoding} value the server advertises. */
   final AsciiString acceptEncoding;
+  /**
+   * Response headers without metadata or {@code grpc-encoding}, the usual case: built once and
+   * shared by every call, so read-only.
+   */
+  final Http2Headers plainResponseHeaders;
 
   ServerConfig(Map<AsciiString, ServiceDefinition.Method<?, ?>> methods, Set<String> serviceNames,
       Executor executor, int maxInboundMessageSize, int maxHeaderListSize, int flowControlWindow,
@@ -36,5 +44,7 @@ final class ServerConfig {
     this.gracefulShutdownMillis = gracefulShutdownMillis;
     this.codecs = codecs;
     this.acceptEncoding = new AsciiString(String.join(",", codecs.keySet()));
+    this.plainResponseHeaders = ReadOnlyHttp2Headers.serverHeaders(false, GrpcHeaders.STATUS_200,
+        GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC, GrpcHeaders.GRPC_ACCEPT_ENCODING, acceptEncoding);
   }
 }

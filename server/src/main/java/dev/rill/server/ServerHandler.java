@@ -318,8 +318,7 @@ final class ServerHandler extends Http2ConnectionHandler {
 
   /** Answers a stream at once with a Trailers-Only response. */
   private void respondWithStatus(int streamId, boolean endStreamReceived, Status status) {
-    Http2Headers trailers = StatusCodec.encodeTrailers(status, new Metadata(), true);
-    trailers.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, config.acceptEncoding);
+    Http2Headers trailers = StatusCodec.encodeTrailers(status, new Metadata(), true, config.acceptEncoding);
     ChannelFuture f = encoder().writeHeaders(ctx, streamId, trailers, 0, true, ctx.newPromise());
     resetAfter(f, streamId, endStreamReceived);
   }

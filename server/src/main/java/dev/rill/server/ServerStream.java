@@ -11,10 +11,10 @@ import dev.rill.internal.StatusCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  * no frame is written and no event reaches the call; trailers are written at most once.
  */
 final class ServerStream implements MessageDeframer.Listener {
+  /** Never changed: only read by the encoders. */
+  private static final Metadata EMPTY_METADATA = new Metadata();
+
   private final ServerHandler handler;
   private final ChannelHandlerContext ctx;
   private final Http2Stream h2;
@@ -119,15 +122,26 @@ final class ServerStream implements MessageDeframer.Listener {
       return;
     }
     headersSent = true;
-    Http2Headers headers = new DefaultHttp2Headers(false, 4 + metadata.size());
-    headers.status(GrpcHeaders.STATUS_200);
-    headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
-    if (encoding != null) {
-      headers.add(GrpcHeaders.GRPC_ENCODING, encoding);
+    handler.encoder().writeHeaders(ctx, h2.id(), responseHeaders(metadata, encoding), 0, false, ctx.voidPromise());
+  }
+
+  /** The response header block; {@code metadata} null means none. */
+  private Http2Headers responseHeaders(Metadata metadata, AsciiString encoding) {
+    if ((metadata == null || metadata.isEmpty()) && encoding == null) {
+      return handler.config().plainResponseHeaders;
     }
-    headers.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, handler.config().acceptEncoding);
-    MetadataCodec.appendTo(metadata, headers);
-    handler.encoder().writeHeaders(ctx, h2.id(), headers, 0, false, ctx.voidPromise());
+    AsciiString[] fields = MetadataCodec.fields(encoding == null ? 2 : 3,
+        metadata == null ? EMPTY_METADATA : metadata);
+    int i = 0;
+    fields[i++] = GrpcHeaders.CONTENT_TYPE;
+    fields[i++] = GrpcHeaders.CONTENT_TYPE_GRPC;
+    if (encoding != null) {
+      fields[i++] = GrpcHeaders.GRPC_ENCODING;
+      fields[i++] = encoding;
+    }
+    fields[i++] = GrpcHeaders.GRPC_ACCEPT_ENCODING;
+    fields[i] = handler.config().acceptEncoding;
+    return ReadOnlyHttp2Headers.serverHeaders(false, GrpcHeaders.STATUS_200, fields);
   }
 
   /** Writes a framed message; {@code onWritten} runs when it left or was dropped. */
@@ -138,7 +152,9 @@ final class ServerStream implements MessageDeframer.Listener {
       onWritten.run();
       return;
     }
-    writeHeaders(new Metadata(), encoding);
+    if (!headersSent) {
+      writeHeaders(null, encoding);
+    }
     ChannelFuture f = handler.encoder().writeData(ctx, h2.id(), framed, 0, false, ctx.newPromise());
     f.addListener(ignored -> onWritten.run());
   }
@@ -149,10 +165,7 @@ final class ServerStream implements MessageDeframer.Listener {
       return;
     }
     trailersSent = true;
-    Http2Headers block = StatusCodec.encodeTrailers(status, trailers, !headersSent);
-    if (!headersSent) {
-      block.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, handler.config().acceptEncoding);
-    }
+    Http2Headers block = StatusCodec.encodeTrailers(status, trailers, !headersSent, handler.config().acceptEncoding);
     headersSent = true;
     ChannelFuture f = handler.encoder().writeHeaders(ctx, h2.id(), block, 0, true, ctx.newPromise());
     f.addListener(written -> {
@@ -174,7 +187,7 @@ final class ServerStream implements MessageDeframer.Listener {
     }
     if (!trailersSent && h2.state().localSideOpen()) {
       trailersSent = true;
-      Http2Headers block = StatusCodec.encodeTrailers(status, new Metadata(), !headersSent);
+      Http2Headers block = StatusCodec.encodeTrailers(status, EMPTY_METADATA, !headersSent);
       ChannelFuture f = handler.encoder().writeHeaders(ctx, h2.id(), block, 0, true, ctx.newPromise());
       handler.resetAfter(f, h2.id(), endStreamReceived);
       ctx.flush();
@@ -195,7 +208,7 @@ final class ServerStream implements MessageDeframer.Listener {
     Status status = Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded on the server");
     if (!trailersSent && h2.state().localSideOpen()) {
       trailersSent = true;
-      handler.encoder().writeHeaders(ctx, h2.id(), StatusCodec.encodeTrailers(status, new Metadata(), !headersSent),
+      handler.encoder().writeHeaders(ctx, h2.id(), StatusCodec.encodeTrailers(status, EMPTY_METADATA, !headersSent),
           0, true, ctx.newPromise());
     }
     // Only a client still sending needs the reset: once it half-closed, the END_STREAM trailers

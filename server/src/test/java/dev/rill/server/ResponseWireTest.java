@@ -108,10 +108,42 @@ class ResponseWireTest {
     client.data(1, message("no such thing"), true);
 
     Headers only = client.next(1, Headers.class);
-    assertEquals(List.of(":status: 200", "content-type: application/grpc", "grpc-status: 5",
-        "grpc-message: no such thing", "grpc-accept-encoding: gzip,identity"), only.fields());
+    assertEquals(List.of(":status: 200", "content-type: application/grpc", "grpc-accept-encoding: gzip,identity",
+        "grpc-status: 5", "grpc-message: no such thing"), only.fields());
     assertEquals(END_HEADERS | END_STREAM, only.flags());
     assertQuiet(1);
+  }
+
+  @Test
+  void sharedHeaderBlocksOfPlainCallsAreUntouchedByLaterCallsWithMetadataOrTrailersOnly() throws Exception {
+    client.headers(1, request(UNARY_PATH), false);
+    client.data(1, message("a"), true);
+    assertEquals(RESPONSE_HEADERS, client.next(1, Headers.class).fields());
+    client.next(1, Data.class);
+    assertEquals(List.of("grpc-status: 0"), client.next(1, Headers.class).fields());
+
+    client.headers(3, request(HOLD_PATH), true);
+    CallProbe.Call c = probe.nextCall();
+    c.call.close(Status.NOT_FOUND, new Metadata().put("x-only", "o"));
+    assertEquals(List.of(":status: 200", "content-type: application/grpc", "grpc-accept-encoding: gzip,identity",
+        "grpc-status: 5", "x-only: o"), client.next(3, Headers.class).fields());
+    c.awaitCompleted();
+
+    client.headers(5, request(HOLD_PATH), true);
+    c = probe.nextCall();
+    c.call.sendHeaders(new Metadata().put("x-header", "h"));
+    c.call.sendMessage("m");
+    c.call.close(Status.OK, new Metadata().put("x-trailer", "t"));
+    client.next(5, Headers.class);
+    client.next(5, Data.class);
+    assertEquals(List.of("grpc-status: 0", "x-trailer: t"), client.next(5, Headers.class).fields());
+    c.awaitCompleted();
+
+    client.headers(7, request(UNARY_PATH), false);
+    client.data(7, message("b"), true);
+    assertEquals(RESPONSE_HEADERS, client.next(7, Headers.class).fields());
+    client.next(7, Data.class);
+    assertEquals(List.of("grpc-status: 0"), client.next(7, Headers.class).fields());
   }
 
   @Test

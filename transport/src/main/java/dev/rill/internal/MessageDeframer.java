@@ -41,8 +41,13 @@ public final class MessageDeframer {
   private final ByteBufAllocator alloc;
   private final int maxMessageSize;
 
-  /** Received, unread DATA, oldest first. Every buffer has readable bytes. */
-  private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
+  /**
+   * Received, unread DATA, oldest first: {@code head}, then {@code rest}, which is created only when a
+   * second buffer waits (a message usually arrives in one frame). Every buffer has readable bytes;
+   * {@code head} is null only when nothing is queued.
+   */
+  private ByteBuf head;
+  private ArrayDeque<ByteBuf> rest;
   private int queuedBytes;
   /** Messages requested and not yet delivered. */
   private int demand;
@@ -69,7 +74,7 @@ public final class MessageDeframer {
       return;
     }
     if (data.isReadable()) {
-      queue.add(data);
+      enqueue(data);
       queuedBytes += data.readableBytes();
     } else {
       data.release();
@@ -109,7 +114,7 @@ public final class MessageDeframer {
       return;
     }
     closed = true;
-    for (ByteBuf b; (b = queue.poll()) != null; ) {
+    for (ByteBuf b; (b = poll()) != null; ) {
       b.release();
     }
     queuedBytes = 0;
@@ -169,19 +174,17 @@ public final class MessageDeframer {
     ByteBuf message;
     if (body == null && bodyLength == 0) {
       message = Unpooled.EMPTY_BUFFER;
-    } else if (body == null && !queue.isEmpty() && queue.peek().readableBytes() >= bodyLength) {
-      ByteBuf head = queue.peek();
+    } else if (body == null && head != null && head.readableBytes() >= bodyLength) {
       message = head.readRetainedSlice(bodyLength);
-      consumed(head, bodyLength);
+      consumed(bodyLength);
     } else {
       if (body == null) {
         body = alloc.buffer(Math.min(bodyLength, MAX_INITIAL_BODY), bodyLength);
       }
-      while (body.readableBytes() < bodyLength && !queue.isEmpty()) {
-        ByteBuf head = queue.peek();
+      while (body.readableBytes() < bodyLength && head != null) {
         int n = Math.min(head.readableBytes(), bodyLength - body.readableBytes());
         body.writeBytes(head, n);
-        consumed(head, n);
+        consumed(n);
       }
       if (body.readableBytes() < bodyLength) {
         return false;
@@ -194,21 +197,38 @@ public final class MessageDeframer {
     return true;
   }
 
-  private void consumed(ByteBuf head, int n) {
+  private void consumed(int n) {
     queuedBytes -= n;
     if (!head.isReadable()) {
-      queue.poll().release();
+      poll().release();
     }
     listener.bytesRead(n);
   }
 
   private int readUnsignedByte() {
-    ByteBuf head = queue.peek();
     int b = head.readUnsignedByte();
     queuedBytes--;
     if (!head.isReadable()) {
-      queue.poll().release();
+      poll().release();
     }
+    return b;
+  }
+
+  private void enqueue(ByteBuf data) {
+    if (head == null) {
+      head = data;
+    } else {
+      if (rest == null) {
+        rest = new ArrayDeque<>(4);
+      }
+      rest.add(data);
+    }
+  }
+
+  /** Removes and returns the oldest buffer, or null. */
+  private ByteBuf poll() {
+    ByteBuf b = head;
+    head = rest == null ? null : rest.poll();
     return b;
   }
 

@@ -3,6 +3,7 @@ package dev.rill.internal;
 import dev.rill.Metadata;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 
@@ -16,19 +17,26 @@ public final class MetadataCodec {
 
   private MetadataCodec() {}
 
-  /** Appends every entry of {@code metadata} that is not a reserved header to {@code headers}. */
-  public static void appendTo(Metadata metadata, Http2Headers headers) {
+  /**
+   * The fields of a header block as name-value pairs: {@code leadingPairs} empty pairs first, for the
+   * caller's protocol headers, then every entry of {@code metadata} that is not a reserved header.
+   */
+  public static AsciiString[] fields(int leadingPairs, Metadata metadata) {
+    AsciiString[] out = new AsciiString[2 * (leadingPairs + metadata.size())];
+    int n = 2 * leadingPairs;
     for (int i = 0; i < metadata.size(); i++) {
       String key = metadata.key(i);
       if (GrpcHeaders.isReserved(key)) {
         continue;
       }
       Object value = metadata.value(i);
-      CharSequence wire = value instanceof String
+      out[n++] = new AsciiString(key);
+      out[n++] = value instanceof String
           ? new AsciiString((String) value)
           : new AsciiString(ENCODER.encode((byte[]) value), false);
-      headers.add(new AsciiString(key), wire);
     }
+    // A read-only block takes the array as it is: no trailing empty slots.
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   /**

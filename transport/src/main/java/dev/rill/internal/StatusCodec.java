@@ -2,9 +2,9 @@ package dev.rill.internal;
 
 import dev.rill.Metadata;
 import dev.rill.Status;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
 import io.netty.util.AsciiString;
 
 /**
@@ -13,10 +13,16 @@ import io.netty.util.AsciiString;
  */
 public final class StatusCodec {
   private static final AsciiString[] CODE_VALUES = new AsciiString[17];
+  /**
+   * Trailer blocks of a bare status (no message, no metadata), by code: shared by every call, so
+   * read-only, which Netty's HPACK encoder only iterates.
+   */
+  private static final Http2Headers[] BARE_TRAILERS = new Http2Headers[CODE_VALUES.length];
 
   static {
     for (int i = 0; i < CODE_VALUES.length; i++) {
       CODE_VALUES[i] = AsciiString.cached(Integer.toString(i));
+      BARE_TRAILERS[i] = ReadOnlyHttp2Headers.trailers(false, GrpcHeaders.GRPC_STATUS, CODE_VALUES[i]);
     }
   }
 
@@ -25,20 +31,43 @@ public final class StatusCodec {
   /**
    * The trailer block for {@code status} and {@code trailers}. With {@code trailersOnly} it also
    * carries {@code :status} and {@code content-type}, as the only header block of the response.
+   * The block is read-only and may be shared.
    */
   public static Http2Headers encodeTrailers(Status status, Metadata trailers, boolean trailersOnly) {
-    Http2Headers headers = new DefaultHttp2Headers(false, 4 + trailers.size());
+    return encodeTrailers(status, trailers, trailersOnly, null);
+  }
+
+  /**
+   * As {@link #encodeTrailers(Status, Metadata, boolean)}; a Trailers-Only block also advertises
+   * {@code acceptEncoding} (if not null) as {@code grpc-accept-encoding}.
+   */
+  public static Http2Headers encodeTrailers(Status status, Metadata trailers, boolean trailersOnly,
+      AsciiString acceptEncoding) {
+    int code = status.code().value();
+    if (!trailersOnly && status.description() == null && trailers.isEmpty()) {
+      return BARE_TRAILERS[code];
+    }
+    boolean advertise = trailersOnly && acceptEncoding != null;
+    int leading = 1 + (trailersOnly ? 1 : 0) + (advertise ? 1 : 0) + (status.description() != null ? 1 : 0);
+    AsciiString[] fields = MetadataCodec.fields(leading, trailers);
+    int i = 0;
     if (trailersOnly) {
-      headers.status(GrpcHeaders.STATUS_200);
-      headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
+      fields[i++] = GrpcHeaders.CONTENT_TYPE;
+      fields[i++] = GrpcHeaders.CONTENT_TYPE_GRPC;
     }
-    headers.add(GrpcHeaders.GRPC_STATUS, CODE_VALUES[status.code().value()]);
+    if (advertise) {
+      fields[i++] = GrpcHeaders.GRPC_ACCEPT_ENCODING;
+      fields[i++] = acceptEncoding;
+    }
+    fields[i++] = GrpcHeaders.GRPC_STATUS;
+    fields[i++] = CODE_VALUES[code];
     if (status.description() != null) {
-      String message = escapeEdgeSpaces(PercentCodec.encode(status.description()));
-      headers.add(GrpcHeaders.GRPC_MESSAGE, new AsciiString(message));
+      fields[i++] = GrpcHeaders.GRPC_MESSAGE;
+      fields[i] = new AsciiString(escapeEdgeSpaces(PercentCodec.encode(status.description())));
     }
-    MetadataCodec.appendTo(trailers, headers);
-    return headers;
+    return trailersOnly
+        ? ReadOnlyHttp2Headers.serverHeaders(false, GrpcHeaders.STATUS_200, fields)
+        : ReadOnlyHttp2Headers.trailers(false, fields);
   }
 
   /**

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rill.Metadata;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
+import io.netty.util.AsciiString;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -32,8 +35,7 @@ class MetadataCodecTest {
   }
 
   private static List<String> wire(Metadata m) {
-    Http2Headers h = new DefaultHttp2Headers(false);
-    MetadataCodec.appendTo(m, h);
+    Http2Headers h = ReadOnlyHttp2Headers.trailers(false, MetadataCodec.fields(0, m));
     List<String> out = new ArrayList<>();
     for (Map.Entry<CharSequence, CharSequence> e : h) {
       out.add(e.getKey() + "=" + e.getValue());
@@ -66,11 +68,15 @@ class MetadataCodecTest {
   }
 
   @Test
-  void appendsAfterHeadersAlreadyThere() {
-    Http2Headers h = new DefaultHttp2Headers(false).status("200");
-    MetadataCodec.appendTo(new Metadata().put("x-a", "1"), h);
-    assertEquals("200", h.status().toString());
-    assertEquals("1", h.get("x-a").toString());
+  void leavesTheLeadingPairsToTheCallerAndDropsReservedKeysWithoutGaps() {
+    AsciiString[] fields = MetadataCodec.fields(1, new Metadata().put("x-a", "1").put("te", "x").put("x-b", "2"));
+    assertEquals(6, fields.length);
+    assertNull(fields[0]);
+    assertNull(fields[1]);
+    assertEquals("x-a", fields[2].toString());
+    assertEquals("1", fields[3].toString());
+    assertEquals("x-b", fields[4].toString());
+    assertEquals("2", fields[5].toString());
   }
 
   @Test
@@ -186,8 +192,7 @@ class MetadataCodecTest {
         sent.put("k" + random.nextInt(5), value.toString().strip());
       }
     }
-    Http2Headers h = new DefaultHttp2Headers(false);
-    MetadataCodec.appendTo(sent, h);
+    Http2Headers h = ReadOnlyHttp2Headers.trailers(false, MetadataCodec.fields(0, sent));
     for (Map.Entry<CharSequence, CharSequence> e : h) {
       if (Metadata.isBinaryKey(e.getKey().toString())) {
         assertFalse(e.getValue().toString().contains("="), "unpadded: " + e.getValue());

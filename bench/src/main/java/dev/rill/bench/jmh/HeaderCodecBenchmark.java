@@ -6,6 +6,7 @@ import dev.rill.internal.MetadataCodec;
 import dev.rill.internal.StatusCodec;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,7 +42,10 @@ public class HeaderCodecBenchmark {
     requestHeaders = new DefaultHttp2Headers()
         .method("POST").scheme("http").path("/grpc.testing.BenchmarkService/UnaryCall").authority("localhost:50051")
         .add("content-type", "application/grpc").add("te", "trailers").add("user-agent", "grpc-java-netty/1.79.0");
-    MetadataCodec.appendTo(metadata, requestHeaders);
+    AsciiString[] fields = MetadataCodec.fields(0, metadata);
+    for (int i = 0; i < fields.length; i += 2) {
+      requestHeaders.add(fields[i], fields[i + 1]);
+    }
   }
 
   @Benchmark
@@ -65,10 +69,8 @@ public class HeaderCodecBenchmark {
   }
 
   @Benchmark
-  public Http2Headers encodeMetadata() {
-    Http2Headers headers = new DefaultHttp2Headers(false, 8);
-    MetadataCodec.appendTo(metadata, headers);
-    return headers;
+  public AsciiString[] encodeMetadata() {
+    return MetadataCodec.fields(0, metadata);
   }
 
   @Benchmark

@@ -1,0 +1,69 @@
+package dev.rill.client;
+
+import dev.rill.Metadata;
+import dev.rill.internal.GrpcHeaders;
+import dev.rill.internal.MetadataCodec;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
+import io.netty.util.AsciiString;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Builds request header blocks. Blocks are read-only: Netty's HPACK encoder only iterates them, so a
+ * call without metadata, deadline or compression shares its method's block with every other such call
+ * of the channel.
+ */
+final class RequestHeaders {
+  private final ClientConfig config;
+  /** Plain blocks by method path; bounded by the methods the application calls. */
+  private final ConcurrentMap<String, Http2Headers> plain = new ConcurrentHashMap<>();
+
+  RequestHeaders(ClientConfig config) {
+    this.config = config;
+  }
+
+  /** The block for a call; {@code timeout}, {@code encoding} and {@code extra} may be null. */
+  Http2Headers forCall(String path, Metadata metadata, Metadata extra, AsciiString timeout, AsciiString encoding) {
+    boolean noExtra = extra == null || extra.isEmpty();
+    if (metadata.isEmpty() && noExtra && timeout == null && encoding == null) {
+      Http2Headers shared = plain.get(path);
+      return shared != null ? shared : plain.computeIfAbsent(path, p -> build(p, metadata, null, null, null));
+    }
+    return build(path, metadata, noExtra ? null : extra, timeout, encoding);
+  }
+
+  private Http2Headers build(String path, Metadata metadata, Metadata extra, AsciiString timeout,
+      AsciiString encoding) {
+    int leading = 4 + (timeout != null ? 1 : 0) + (encoding != null ? 1 : 0);
+    AsciiString[] fields = MetadataCodec.fields(leading, metadata);
+    if (extra != null) {
+      // Call-option headers go before the call's own, as before; both are rarely present.
+      AsciiString[] extraFields = MetadataCodec.fields(0, extra);
+      AsciiString[] merged = new AsciiString[fields.length + extraFields.length];
+      System.arraycopy(fields, 0, merged, 0, 2 * leading);
+      System.arraycopy(extraFields, 0, merged, 2 * leading, extraFields.length);
+      System.arraycopy(fields, 2 * leading, merged, 2 * leading + extraFields.length, fields.length - 2 * leading);
+      fields = merged;
+    }
+    int i = 0;
+    fields[i++] = GrpcHeaders.CONTENT_TYPE;
+    fields[i++] = GrpcHeaders.CONTENT_TYPE_GRPC;
+    fields[i++] = GrpcHeaders.TE;
+    fields[i++] = GrpcHeaders.TE_TRAILERS;
+    fields[i++] = GrpcHeaders.USER_AGENT;
+    fields[i++] = config.userAgent;
+    if (timeout != null) {
+      fields[i++] = GrpcHeaders.GRPC_TIMEOUT;
+      fields[i++] = timeout;
+    }
+    if (encoding != null) {
+      fields[i++] = GrpcHeaders.GRPC_ENCODING;
+      fields[i++] = encoding;
+    }
+    fields[i++] = GrpcHeaders.GRPC_ACCEPT_ENCODING;
+    fields[i] = config.acceptEncoding;
+    return ReadOnlyHttp2Headers.clientHeaders(false, GrpcHeaders.POST, new AsciiString(path), config.scheme,
+        config.authority, fields);
+  }
+}
