@@ -8,6 +8,7 @@ import dev.rill.MethodDescriptor;
 import dev.rill.Status;
 import dev.rill.internal.GrpcTimeout;
 import dev.rill.internal.Http2Limits;
+import dev.rill.internal.ListenerOverrides;
 import dev.rill.internal.MessageFramer;
 import dev.rill.internal.ReadBatch;
 import dev.rill.internal.SerializingExecutor;
@@ -37,6 +38,7 @@ import java.util.logging.Logger;
  */
 final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private static final Logger log = Logger.getLogger(ClientCallImpl.class.getName());
+  private static final ListenerOverrides ON_READY = new ListenerOverrides(Listener.class, "onReady");
 
   private final ClientChannel channel;
   private final ClientConfig config;
@@ -263,7 +265,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
   private void onWritten(int size) {
     int after = pendingBytes.addAndGet(-size);
-    if (after < Http2Limits.ON_READY_THRESHOLD && after + size >= Http2Limits.ON_READY_THRESHOLD) {
+    if (after < Http2Limits.ON_READY_THRESHOLD && after + size >= Http2Limits.ON_READY_THRESHOLD
+        && ON_READY.by(listener)) {
       callback(l -> l.onReady());
     }
   }
@@ -271,6 +274,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   /** Event loop: the stream is open (or buffered for a slot); the caller may send. */
   void streamStarted() {
     streamStarted = true;
+    if (!ON_READY.by(listener)) {
+      return;
+    }
     callback(l -> {
       if (isReady()) {
         l.onReady();

@@ -8,6 +8,7 @@ import dev.rill.MethodDescriptor;
 import dev.rill.Status;
 import dev.rill.StatusException;
 import dev.rill.internal.Http2Limits;
+import dev.rill.internal.ListenerOverrides;
 import dev.rill.internal.MessageFramer;
 import dev.rill.internal.SerializingExecutor;
 import io.netty.buffer.ByteBuf;
@@ -32,6 +33,7 @@ import java.util.logging.Logger;
 final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   /** Cancels the context of a call that completed; one for all calls. */
   private static final Status COMPLETED = Status.CANCELLED.withDescription("server call completed");
+  private static final ListenerOverrides ON_COMPLETE = new ListenerOverrides(Listener.class, "onComplete");
   private static final Logger log = Logger.getLogger(ServerCallImpl.class.getName());
 
   private final ServerStream stream;
@@ -56,7 +58,8 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   private boolean messageCompression = true;
 
   // Callback-thread state.
-  private Listener<ReqT> listener;
+  /** Volatile for {@link #completed}, which peeks at it from the event loop. */
+  private volatile Listener<ReqT> listener;
   /** True only while onMessage runs for a message that arrived compressed. */
   private boolean deliveringCompressed;
 
@@ -317,7 +320,11 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   /** Event loop: the trailers were written. */
   void completed() {
     context.cancel(COMPLETED);
-    callback(Listener::onComplete);
+    // A listener not seen yet (its handler still starting) may override onComplete: schedule it.
+    Listener<ReqT> l = listener;
+    if (l == null || ON_COMPLETE.by(l)) {
+      callback(Listener::onComplete);
+    }
   }
 
   /** Event loop: the call ended without completing. */

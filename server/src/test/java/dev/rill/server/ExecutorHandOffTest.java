@@ -64,7 +64,7 @@ class ExecutorHandOffTest {
   }
 
   @Test
-  void aUnaryRequestReadAtOnceReachesItsHandlerInOneSubmissionAndCompletesInAtMostTwo() throws Exception {
+  void aUnaryRequestReadAtOnceCostsOneSubmissionFromRequestToCompletion() throws Exception {
     List<Integer> toHandler = new ArrayList<>();
     List<Integer> toEnd = new ArrayList<>();
     for (int i = 0; i < CALLS; i++) {
@@ -84,7 +84,8 @@ class ExecutorHandOffTest {
     }
 
     assertEquals(List.of(1), toHandler.stream().distinct().toList(), "submissions before the handler ran");
-    assertTrue(toEnd.stream().allMatch(n -> n <= 2), "submissions per call (then onComplete): " + toEnd);
+    // The generated handler's listener does not override onComplete: its completion is not scheduled.
+    assertEquals(List.of(1), toEnd.stream().distinct().toList(), "submissions per call, to its completion");
   }
 
   @Test
