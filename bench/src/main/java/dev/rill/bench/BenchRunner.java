@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code ./rill bench}: runs the matrix of {@link Matrix} with every client and server in a JVM (or
@@ -131,6 +132,9 @@ final class BenchRunner {
   private void measure(Servers servers, Cell cell) throws InterruptedException {
     Column column = cell.column();
     int port = servers.port(cell.server(), column.workload());
+    // The middle of the measured phase: clear of the client's start-up and warm-up and of its end.
+    CompletableFuture<Double> serverCpu = ServerCpu.sample(servers.pid(cell.server()),
+        settings.warmupSeconds() + 1.0, Math.max(1.0, settings.durationSeconds() - 2.0));
     try {
       if (cell.client() == Side.H2LOAD) {
         if (h2load.isEmpty()) {
@@ -139,13 +143,13 @@ final class BenchRunner {
         }
         H2Load.Outcome outcome = h2load.get().run(port, column.shape(), column.workload(),
             settings.warmupSeconds(), settings.durationSeconds());
-        record(cell, outcome.measurement());
+        record(cell, outcome.measurement().withServerCpu(serverCpu.join()));
         results.note(cell, outcome.statusCheck());
         return;
       }
       Child client = Child.start(cell.client().label + " client", clientCommand(cell, port), workDir.resolve("client.log"));
       String output = client.awaitExit(Duration.ofSeconds(settings.warmupSeconds() + settings.durationSeconds() + 120L));
-      record(cell, Measurement.parse(output));
+      record(cell, Measurement.parse(output).withServerCpu(serverCpu.join()));
     } catch (RuntimeException e) {
       String dead = servers.deadServer();
       results.note(cell, "run failed: " + summary(e.getMessage()) + (dead == null ? "" : " (a server died: "

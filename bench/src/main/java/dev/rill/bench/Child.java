@@ -97,4 +97,8 @@ final class Child implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
   }
+
+  long pid() {
+    return process.pid();
+  }
 }

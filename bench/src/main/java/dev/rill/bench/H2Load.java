@@ -141,7 +141,7 @@ final class H2Load {
       // Typically no connection could be made: not a rate of zero but no measurement at all.
       throw new IllegalStateException("h2load completed no request in the measured window:\n" + output);
     }
-    return new Measurement(qps, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, errors);
+    return new Measurement(qps, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, errors, Double.NaN);
   }
 
   private Path requestFile(int clientPayload, int serverPayload) {

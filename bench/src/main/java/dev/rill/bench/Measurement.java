@@ -5,11 +5,12 @@ import org.HdrHistogram.Histogram;
 
 /**
  * One load run's figures. Latencies are microseconds; a figure the driver does not report is NaN.
+ * {@code serverCpuMicros} is the server process's CPU per RPC (or message), measured by the runner.
  * The text form is grpc-java AsyncClient's output ({@code 50%ile Latency (in micros): 123},
  * {@code QPS: 4567}) plus Rill's extra lines, so the runner reads every JVM client the same way.
  */
 record Measurement(double qps, double p50, double p90, double p99, double p999, double messagesPerSecond,
-    double megabytesPerSecond, long errors) {
+    double megabytesPerSecond, long errors, double serverCpuMicros) {
 
   private static final String P50 = "50%ile Latency (in micros):";
   private static final String P90 = "90%ile Latency (in micros):";
@@ -27,7 +28,7 @@ record Measurement(double qps, double p50, double p90, double p99, double p999, 
     return new Measurement(latency.getTotalCount() / seconds,
         latency.getValueAtPercentile(50), latency.getValueAtPercentile(90),
         latency.getValueAtPercentile(99), latency.getValueAtPercentile(99.9),
-        messages / seconds, payloadBytes / seconds / 1e6, errors);
+        messages / seconds, payloadBytes / seconds / 1e6, errors, Double.NaN);
   }
 
   /** The report the load client prints: AsyncClient's lines first, then Rill's. */
@@ -87,10 +88,16 @@ record Measurement(double qps, double p50, double p90, double p99, double p999, 
     if (Double.isNaN(qps)) {
       throw new IllegalArgumentException("no 'QPS:' line in the client's output");
     }
-    return new Measurement(qps, p50, p90, p99, p999, messages, megabytes, errors);
+    return new Measurement(qps, p50, p90, p99, p999, messages, megabytes, errors, Double.NaN);
   }
 
   private static double number(String line, String label) {
     return Double.parseDouble(line.substring(label.length()).trim());
+  }
+
+  /** This run with the server's CPU per operation, from its CPU rate (seconds per second). */
+  Measurement withServerCpu(double cpuSecondsPerSecond) {
+    return new Measurement(qps, p50, p90, p99, p999, messagesPerSecond, megabytesPerSecond, errors,
+        ServerCpu.microsPerOp(cpuSecondsPerSecond, qps));
   }
 }

@@ -20,6 +20,7 @@ final class Servers implements AutoCloseable {
   private final List<Child> children = new ArrayList<>();
   private final Map<Side, Integer> ports = new EnumMap<>(Side.class);
   private final Map<Workload, Integer> floorPorts = new EnumMap<>(Workload.class);
+  private final Map<Side, Child> processes = new EnumMap<>(Side.class);
 
   /** Starts every server and waits until each listens. */
   static Servers start(String benchClasspath, String peerClasspath, Path logDir) throws InterruptedException {
@@ -64,6 +65,7 @@ final class Servers implements AutoCloseable {
     Child child = Child.start(side.label + " server", command,
         logDir.resolve("server-" + side.name().toLowerCase() + ".log"));
     children.add(child);
+    processes.put(side, child);
     child.awaitLine(ready, Duration.ofSeconds(60));
     ports.put(side, port);
   }
@@ -71,6 +73,11 @@ final class Servers implements AutoCloseable {
   /** The port of {@code server} for {@code workload} (the floor's answer depends on the workload). */
   int port(Side server, Workload workload) {
     return server == Side.FLOOR ? floorPorts.get(workload) : ports.get(server);
+  }
+
+  /** The process id of {@code server} (one floor process serves every workload). */
+  long pid(Side server) {
+    return processes.get(server).pid();
   }
 
   /** Null if every server still runs, else which one died. */

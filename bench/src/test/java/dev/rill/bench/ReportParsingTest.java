@@ -81,20 +81,23 @@ class ReportParsingTest {
   }
 
   @Test
-  void tableShowsMediansAndRatios() {
+  void theTableShowsMediansRatiosAndServerCpuPerRequest() {
     Column column = new Column(Workload.UNARY_0B, Shape.THROUGHPUT);
     Cell rill = new Cell(column, Side.H2LOAD, Side.RILL);
     Cell grpcJava = new Cell(column, Side.H2LOAD, Side.GRPC_JAVA);
     Cell floor = new Cell(column, Side.H2LOAD, Side.FLOOR);
     Results results = new Results();
     for (double qps : new double[] {100, 300, 200}) {
-      results.add(rill, new Measurement(qps, 1, 2, 3, 4, Double.NaN, Double.NaN, 0));
+      results.add(rill, new Measurement(qps, 1, 2, 3, 4, Double.NaN, Double.NaN, 0, 10));
     }
-    results.add(grpcJava, new Measurement(100, 1, 2, 3, 4, Double.NaN, Double.NaN, 0));
-    results.add(floor, new Measurement(400, 1, 2, 3, 4, Double.NaN, Double.NaN, 0));
+    results.add(grpcJava, new Measurement(100, 1, 2, 3, 4, Double.NaN, Double.NaN, 0, 25));
+    results.add(floor, new Measurement(400, 1, 2, 3, 4, Double.NaN, Double.NaN, 0, Double.NaN));
     String table = Table.render(List.of(column), Map.of(column, List.of(rill, grpcJava, floor)), results);
-    assertTrue(table.contains("| h2load -> Rill | 200 | 1 | 2 | 3 | 4 | - | 2.00x | 1.00x | 0.50x | 100 % |"), table);
-    assertTrue(Table.targets(List.of(column), results).contains("| h2load, unary 0 B, 4x32: Rill >= 2x grpc-java "
-        + "(default executors) | 2.00x | yes |"));
+    assertTrue(table.contains("| h2load -> Rill | 200 | 1 | 2 | 3 | 4 | - | 2.00x | 1.00x | 0.50x | 10.0 | 0.40x "
+        + "| 100 % |"), table);
+    String targets = Table.targets(List.of(column), results);
+    assertTrue(targets.contains("| h2load, unary 0 B, 4x32: Rill >= 2x grpc-java (default executors) | 2.00x | yes |"));
+    assertTrue(targets.contains("| h2load, unary 0 B, 4x32: server CPU per request, grpc-java / Rill (default "
+        + "executors) | 2.50x | (supporting figure) |"), targets);
   }
 }
