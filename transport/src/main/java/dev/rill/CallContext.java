@@ -112,7 +112,10 @@ public class CallContext {
     private final Object lock = new Object();
     private List<Runnable> listeners;
     private volatile Status status;
-    /** Null when the parent can never be cancelled (ROOT), the case of every server call. */
+    /**
+     * Null when the parent can never be cancelled, the case of every server call: only ROOT is not a
+     * Cancellable (CallContext's constructor is package-private and Cancellable is final).
+     */
     private final Runnable parentListener;
 
     Cancellable(CallContext parent, Deadline deadline) {

@@ -227,7 +227,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     halfClosed = true;
     MessageWrite last = lastWrite;
     lastWrite = null;
-    if (last == null || !last.compareAndSet(MessageWrite.QUEUED, MessageWrite.LAST)) {
+    // Never fold into a write once the call is cancelled: a forced flush between the message and the
+    // reset would show the server a complete request the application had already given up on.
+    if (last == null || closed.get() || !last.compareAndSet(MessageWrite.QUEUED, MessageWrite.LAST)) {
       run(stream::halfClose);
     }
   }

@@ -144,23 +144,13 @@ final class ClientHandler extends Http2ConnectionHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    readBatch.reading();
-    super.channelRead(ctx, msg);
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-    // Calls first, so the executor works on them while this thread writes the read's replies out.
-    readBatch.readComplete();
-    super.channelReadComplete(ctx);
-  }
-
-  @Override
-  protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+    boolean outermost = readBatch.begin();
     try {
-      super.handlerRemoved0(ctx);
+      super.channelRead(ctx, msg);
     } finally {
-      readBatch.readComplete();
+      if (outermost) {
+        readBatch.end();
+      }
     }
   }
 
@@ -260,18 +250,12 @@ final class ClientHandler extends Http2ConnectionHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    try {
-      super.channelInactive(ctx);
-      if (!streams.isEmpty()) {
-        for (ClientStream s : new ArrayList<>(streams.values())) {
-          s.streamClosed(Status.UNAVAILABLE.withDescription("connection closed while the call was open"));
-        }
-        streams.clear();
+    super.channelInactive(ctx);
+    if (!streams.isEmpty()) {
+      for (ClientStream s : new ArrayList<>(streams.values())) {
+        s.streamClosed(Status.UNAVAILABLE.withDescription("connection closed while the call was open"));
       }
-    } finally {
-      // Normally a no-op: channelReadComplete has already run. Defensive against a pipeline that
-      // ends without one, since a held callback would never run and would leak its buffer.
-      readBatch.readComplete();
+      streams.clear();
     }
   }
 

@@ -15,8 +15,11 @@ import java.util.concurrent.ConcurrentMap;
  * of the channel.
  */
 final class RequestHeaders {
+  /** Past this many methods (a proxy forwarding callers' paths, say) blocks are built per call. */
+  private static final int MAX_SHARED = 1024;
+
   private final ClientConfig config;
-  /** Plain blocks by method path; bounded by the methods the application calls. */
+  /** Plain blocks by method path; at most {@link #MAX_SHARED}. */
   private final ConcurrentMap<String, Http2Headers> plain = new ConcurrentHashMap<>();
 
   RequestHeaders(ClientConfig config) {
@@ -28,7 +31,11 @@ final class RequestHeaders {
     boolean noExtra = extra == null || extra.isEmpty();
     if (metadata.isEmpty() && noExtra && timeout == null && encoding == null) {
       Http2Headers shared = plain.get(path);
-      return shared != null ? shared : plain.computeIfAbsent(path, p -> build(p, metadata, null, null, null));
+      if (shared != null) {
+        return shared;
+      }
+      return plain.size() < MAX_SHARED ? plain.computeIfAbsent(path, p -> build(p, metadata, null, null, null))
+          : build(path, metadata, null, null, null);
     }
     return build(path, metadata, noExtra ? null : extra, timeout, encoding);
   }

@@ -1,6 +1,8 @@
 package dev.rill.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.rill.Metadata;
 import dev.rill.MethodDescriptor;
@@ -23,6 +25,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.concurrent.BlockingQueue;
@@ -56,6 +59,9 @@ class RequestFramesTest {
               @Override
               public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 try {
+                  if (msg instanceof Http2ResetFrame) {
+                    frames.add("RST_STREAM");
+                  }
                   if (msg instanceof Http2DataFrame) {
                     Http2DataFrame data = (Http2DataFrame) msg;
                     frames.add("DATA " + data.content().readableBytes() + (data.isEndStream() ? " END_STREAM" : ""));
@@ -115,5 +121,29 @@ class RequestFramesTest {
     call.halfClose();
     assertEquals("DATA 0 END_STREAM", frames.poll(10, TimeUnit.SECONDS));
     assertEquals(Status.Code.OK, closed.get(10, TimeUnit.SECONDS).code());
+  }
+
+  @Test
+  void aHalfCloseAfterCancelNeverEndsTheStreamBeforeTheReset() throws Exception {
+    CompletableFuture<Status> closed = new CompletableFuture<>();
+    ClientCall<String, String> call = channel.newCall(UNARY, CallOptions.DEFAULT);
+    call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        closed.complete(status);
+      }
+    }, new Metadata());
+    call.request(1);
+    call.sendMessage("hello");
+    call.cancel("stop", null);
+    call.halfClose();
+
+    assertEquals(Status.Code.CANCELLED, closed.get(10, TimeUnit.SECONDS).code());
+    // The message may or may not leave before the reset; a complete request never does.
+    for (String frame = frames.poll(10, TimeUnit.SECONDS); !"RST_STREAM".equals(frame);
+        frame = frames.poll(10, TimeUnit.SECONDS)) {
+      assertNotNull(frame, "no RST_STREAM after the cancel");
+      assertFalse(frame.endsWith("END_STREAM"), "the server saw a complete request: " + frame);
+    }
   }
 }

@@ -49,7 +49,10 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   private volatile boolean cancelled;
 
   // Application-thread state.
-  /** Messages the transport requested before the handler started; its own first requests use them up. */
+  /**
+   * Messages the transport requested before the handler started; its own first requests use them up.
+   * Set on the event loop before the start callback is queued, so the queue publishes it.
+   */
   private int grantedUpFront;
   private boolean closeCalled;
   private boolean messageSent;

@@ -120,23 +120,13 @@ final class ServerHandler extends Http2ConnectionHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    readBatch.reading();
-    super.channelRead(ctx, msg);
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-    // Calls first, so the pool works on them while this thread writes the read's replies out.
-    readBatch.readComplete();
-    super.channelReadComplete(ctx);
-  }
-
-  @Override
-  protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+    boolean outermost = readBatch.begin();
     try {
-      super.handlerRemoved0(ctx);
+      super.channelRead(ctx, msg);
     } finally {
-      readBatch.readComplete();
+      if (outermost) {
+        readBatch.end();
+      }
     }
   }
 
@@ -179,13 +169,7 @@ final class ServerHandler extends Http2ConnectionHandler {
       pingTimeout.cancel(false);
       pingTimeout = null;
     }
-    try {
-      super.channelInactive(ctx);
-    } finally {
-      // Normally a no-op: channelReadComplete has already run. Defensive against a pipeline that
-      // ends without one, since a held callback would never run and would leak its buffer.
-      readBatch.readComplete();
-    }
+    super.channelInactive(ctx);
   }
 
   private void finishGracefulShutdown() {

@@ -4,10 +4,14 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 
 /**
- * Holds back the call callbacks a connection's socket read raises until the read is complete, then
- * schedules each call once: headers, DATA and END_STREAM that arrive together cost one executor
- * hand-off instead of one per event. Events raised outside a read (timers, write completions,
- * application threads) are scheduled at once.
+ * Holds back the call callbacks one inbound buffer raises until the connection handler has decoded all
+ * of it, then schedules each call once: headers, DATA and END_STREAM that arrive together cost one
+ * executor hand-off instead of one per event. Events raised outside a read (timers, write
+ * completions, application threads) are scheduled at once.
+ *
+ * <p>The batch is scoped to the handler's {@code channelRead}, not ended by {@code channelReadComplete}:
+ * Netty does not promise a read-complete after every read (SslHandler may hand decrypted data on in a
+ * task of its own), and a batch left open would hold every later callback of the connection.
  *
  * <p>Owned by the connection's event loop; {@link #execute} may be called from any thread.
  */
@@ -21,10 +25,17 @@ public final class ReadBatch {
     this.eventLoop = eventLoop;
   }
 
-  /** A channelRead began: callbacks wait for {@link #readComplete}. */
-  public void reading() {
+  /**
+   * A channelRead begins. Returns true if it is the outermost one, whose caller must call
+   * {@link #end} when it returns, normally or not.
+   */
+  public boolean begin() {
     assert eventLoop.inEventLoop();
+    if (reading) {
+      return false;
+    }
     reading = true;
+    return true;
   }
 
   /** Runs {@code task} on {@code callbacks}: after the current read if one is in progress, else now. */
@@ -39,18 +50,18 @@ public final class ReadBatch {
     }
   }
 
-  /**
-   * The read is over (channelReadComplete), or the channel is going away (channelInactive,
-   * handlerRemoved), which must not strand held tasks and the buffers they carry.
-   */
-  public void readComplete() {
+  /** The outermost channelRead returned: schedules every call that got events during it. */
+  public void end() {
     assert eventLoop.inEventLoop();
     reading = false;
-    // By index: with a direct executor a flushed task runs here and could, in principle, start a
-    // nested read that holds more executors; they are flushed before the list is cleared.
-    for (int i = 0; i < held.size(); i++) {
-      held.get(i).flush();
+    try {
+      // By index: with a direct executor a flushed task runs here and could, in principle, start a
+      // nested read that holds more executors; they are flushed before the list is cleared.
+      for (int i = 0; i < held.size(); i++) {
+        held.get(i).flush();
+      }
+    } finally {
+      held.clear();
     }
-    held.clear();
   }
 }

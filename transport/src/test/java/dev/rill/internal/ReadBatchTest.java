@@ -1,6 +1,8 @@
 package dev.rill.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
@@ -34,18 +36,18 @@ class ReadBatchTest {
   }
 
   @Test
-  void callbacksRaisedDuringAReadRunAtReadCompleteWithOneSubmissionPerCall() throws Exception {
+  void callbacksRaisedDuringAReadRunWhenItEndsWithOneSubmissionPerCall() throws Exception {
     SerializingExecutor first = new SerializingExecutor(counting);
     SerializingExecutor second = new SerializingExecutor(counting);
     onEventLoop(() -> {
-      batch.reading();
+      batch.begin();
       batch.execute(first, () -> ran.add("first headers"));
       batch.execute(second, () -> ran.add("second headers"));
       batch.execute(first, () -> ran.add("first message"));
       batch.execute(second, () -> ran.add("second message"));
       batch.execute(first, () -> ran.add("first end"));
       ran.add("read over");
-      batch.readComplete();
+      batch.end();
       return null;
     });
 
@@ -70,32 +72,47 @@ class ReadBatchTest {
   void callbacksFromAnotherThreadDuringAReadAreScheduledAtOnce() throws Exception {
     SerializingExecutor call = new SerializingExecutor(counting);
     onEventLoop(() -> {
-      batch.reading();
+      batch.begin();
       return null;
     });
     batch.execute(call, () -> ran.add("application thread"));
     assertEquals(List.of("application thread"), ran);
     onEventLoop(() -> {
-      batch.readComplete();
+      batch.end();
       return null;
     });
   }
 
   @Test
-  void aSecondReadHoldsCallbacksAgainAfterTheFirstCompleted() throws Exception {
+  void aSecondReadHoldsCallbacksAgainAfterTheFirstEnded() throws Exception {
     SerializingExecutor call = new SerializingExecutor(counting);
     onEventLoop(() -> {
-      batch.reading();
+      batch.begin();
       batch.execute(call, () -> ran.add("one"));
-      batch.readComplete();
-      batch.reading();
+      batch.end();
+      batch.begin();
       batch.execute(call, () -> ran.add("two"));
       ran.add("second read over");
-      batch.readComplete();
+      batch.end();
       return null;
     });
 
     assertEquals(List.of("one", "second read over", "two"), ran);
     assertEquals(2, submissions.get());
+  }
+
+  @Test
+  void aNestedReadLeavesTheBatchToTheOutermostOne() throws Exception {
+    SerializingExecutor callbacks = new SerializingExecutor(counting);
+    onEventLoop(() -> {
+      assertTrue(batch.begin());
+      assertFalse(batch.begin(), "a read inside a read is not the outermost");
+      batch.execute(callbacks, () -> ran.add("event"));
+      assertEquals(0, submissions.get(), "held while the outermost read runs");
+      batch.end();
+      return null;
+    });
+    assertEquals(1, submissions.get());
+    assertEquals(List.of("event"), ran);
   }
 }
