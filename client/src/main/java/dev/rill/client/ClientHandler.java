@@ -144,14 +144,7 @@ final class ClientHandler extends Http2ConnectionHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    boolean outermost = readBatch.begin();
-    try {
-      super.channelRead(ctx, msg);
-    } finally {
-      if (outermost) {
-        readBatch.end();
-      }
-    }
+    readBatch.during(() -> super.channelRead(ctx, msg));
   }
 
   ChannelHandlerContext ctx() {

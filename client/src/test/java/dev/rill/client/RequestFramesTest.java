@@ -108,15 +108,7 @@ class RequestFramesTest {
   @Test
   void aHalfCloseAfterTheMessageLeftIsAnEmptyDataFrameWithEndStream() throws Exception {
     CompletableFuture<Status> closed = new CompletableFuture<>();
-    ClientCall<String, String> call = channel.newCall(UNARY, CallOptions.DEFAULT);
-    call.start(new ClientCall.Listener<>() {
-      @Override
-      public void onClose(Status status, Metadata trailers) {
-        closed.complete(status);
-      }
-    }, new Metadata());
-    call.request(1);
-    call.sendMessage("hello");
+    ClientCall<String, String> call = sendHello(closed);
     assertEquals("DATA 10", frames.poll(10, TimeUnit.SECONDS));
     call.halfClose();
     assertEquals("DATA 0 END_STREAM", frames.poll(10, TimeUnit.SECONDS));
@@ -126,15 +118,7 @@ class RequestFramesTest {
   @Test
   void aHalfCloseAfterCancelNeverEndsTheStreamBeforeTheReset() throws Exception {
     CompletableFuture<Status> closed = new CompletableFuture<>();
-    ClientCall<String, String> call = channel.newCall(UNARY, CallOptions.DEFAULT);
-    call.start(new ClientCall.Listener<>() {
-      @Override
-      public void onClose(Status status, Metadata trailers) {
-        closed.complete(status);
-      }
-    }, new Metadata());
-    call.request(1);
-    call.sendMessage("hello");
+    ClientCall<String, String> call = sendHello(closed);
     call.cancel("stop", null);
     call.halfClose();
 
@@ -145,5 +129,19 @@ class RequestFramesTest {
       assertNotNull(frame, "no RST_STREAM after the cancel");
       assertFalse(frame.endsWith("END_STREAM"), "the server saw a complete request: " + frame);
     }
+  }
+
+  /** Starts a unary call and sends its message, without half-closing; {@code closed} gets its status. */
+  private ClientCall<String, String> sendHello(CompletableFuture<Status> closed) {
+    ClientCall<String, String> call = channel.newCall(UNARY, CallOptions.DEFAULT);
+    call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        closed.complete(status);
+      }
+    }, new Metadata());
+    call.request(1);
+    call.sendMessage("hello");
+    return call;
   }
 }

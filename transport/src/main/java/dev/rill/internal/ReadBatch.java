@@ -25,11 +25,25 @@ public final class ReadBatch {
     this.eventLoop = eventLoop;
   }
 
-  /**
-   * A channelRead begins. Returns true if it is the outermost one, whose caller must call
-   * {@link #end} when it returns, normally or not.
-   */
-  public boolean begin() {
+  /** A handler's channelRead, run by {@link #during}. */
+  public interface Read {
+    void run() throws Exception;
+  }
+
+  /** Runs a handler's channelRead as a batch, or inside the batch of a read it is nested in. */
+  public void during(Read read) throws Exception {
+    boolean outermost = begin();
+    try {
+      read.run();
+    } finally {
+      if (outermost) {
+        end();
+      }
+    }
+  }
+
+  /** A read begins; true if it is the outermost one, which must {@link #end} it. */
+  boolean begin() {
     assert eventLoop.inEventLoop();
     if (reading) {
       return false;
@@ -50,8 +64,8 @@ public final class ReadBatch {
     }
   }
 
-  /** The outermost channelRead returned: schedules every call that got events during it. */
-  public void end() {
+  /** The outermost read returned: schedules every call that got events during it. */
+  void end() {
     assert eventLoop.inEventLoop();
     reading = false;
     try {
