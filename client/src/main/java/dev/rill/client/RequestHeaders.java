@@ -43,16 +43,9 @@ final class RequestHeaders {
   private Http2Headers build(String path, Metadata metadata, Metadata extra, AsciiString timeout,
       AsciiString encoding) {
     int leading = 4 + (timeout != null ? 1 : 0) + (encoding != null ? 1 : 0);
-    AsciiString[] fields = MetadataCodec.fields(leading, metadata);
-    if (extra != null) {
-      // Call-option headers go before the call's own, as before; both are rarely present.
-      AsciiString[] extraFields = MetadataCodec.fields(0, extra);
-      AsciiString[] merged = new AsciiString[fields.length + extraFields.length];
-      System.arraycopy(fields, 0, merged, 0, 2 * leading);
-      System.arraycopy(extraFields, 0, merged, 2 * leading, extraFields.length);
-      System.arraycopy(fields, 2 * leading, merged, 2 * leading + extraFields.length, fields.length - 2 * leading);
-      fields = merged;
-    }
+    // Call-option headers go before the call's own.
+    AsciiString[] fields = extra == null ? MetadataCodec.fields(leading, metadata)
+        : MetadataCodec.fields(leading, extra, metadata);
     int i = 0;
     fields[i++] = GrpcHeaders.CONTENT_TYPE;
     fields[i++] = GrpcHeaders.CONTENT_TYPE_GRPC;

@@ -81,7 +81,6 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   void start(ServerCallHandler<ReqT, RespT> handler, Metadata headers) {
     // Requested here, on the event loop, rather than by the handler from its thread: a request that
     // arrived in the same read as the headers then reaches the handler in the same executor hand-off.
-    // Set before the handler is scheduled, which publishes it to the handler's thread.
     int upFront = ServerCalls.upFrontRequests(handler);
     grantedUpFront = upFront;
     schedule(() -> runCallback(() -> {

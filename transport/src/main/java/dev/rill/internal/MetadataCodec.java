@@ -23,7 +23,17 @@ public final class MetadataCodec {
    */
   public static AsciiString[] fields(int leadingPairs, Metadata metadata) {
     AsciiString[] out = new AsciiString[2 * (leadingPairs + metadata.size())];
-    int n = 2 * leadingPairs;
+    return trimmed(out, append(metadata, out, 2 * leadingPairs));
+  }
+
+  /** As {@link #fields(int, Metadata)}, with the entries of {@code first} before those of {@code metadata}. */
+  public static AsciiString[] fields(int leadingPairs, Metadata first, Metadata metadata) {
+    AsciiString[] out = new AsciiString[2 * (leadingPairs + first.size() + metadata.size())];
+    return trimmed(out, append(metadata, out, append(first, out, 2 * leadingPairs)));
+  }
+
+  /** Writes the non-reserved entries of {@code metadata} into {@code out} from {@code n}; the new end. */
+  private static int append(Metadata metadata, AsciiString[] out, int n) {
     for (int i = 0; i < metadata.size(); i++) {
       String key = metadata.key(i);
       if (GrpcHeaders.isReserved(key)) {
@@ -35,7 +45,11 @@ public final class MetadataCodec {
           ? new AsciiString((String) value)
           : new AsciiString(ENCODER.encode((byte[]) value), false);
     }
-    // A read-only block takes the array as it is: no trailing empty slots.
+    return n;
+  }
+
+  /** A read-only block takes the array as it is: no trailing empty slots. */
+  private static AsciiString[] trimmed(AsciiString[] out, int n) {
     return n == out.length ? out : Arrays.copyOf(out, n);
   }
 

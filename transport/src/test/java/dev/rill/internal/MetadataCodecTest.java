@@ -68,6 +68,17 @@ class MetadataCodecTest {
   }
 
   @Test
+  void twoSourcesFollowTheLeadingPairsFirstThenSecondWithReservedKeysDropped() {
+    AsciiString[] fields = MetadataCodec.fields(1, new Metadata().put("x-first", "1").put("te", "x"),
+        new Metadata().put("x-second", "2"));
+    assertEquals(6, fields.length);
+    assertNull(fields[0]);
+    assertEquals("x-first", fields[2].toString());
+    assertEquals("x-second", fields[4].toString());
+    assertEquals("2", fields[5].toString());
+  }
+
+  @Test
   void leavesTheLeadingPairsToTheCallerAndDropsReservedKeysWithoutGaps() {
     AsciiString[] fields = MetadataCodec.fields(1, new Metadata().put("x-a", "1").put("te", "x").put("x-b", "2"));
     assertEquals(6, fields.length);
